@@ -1,0 +1,47 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', '.cache/', 'test-results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
+  },
+  {
+    // Architecture: only the transport imports ky, only the storage layer imports idb-keyval.
+    files: ['src/**/*.ts'],
+    ignores: ['src/transport/http.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'ky', message: 'Only src/transport/http.ts may import ky.' }] },
+      ],
+    },
+  },
+  {
+    files: ['emulator/**/*.js'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../src/*', '../src'],
+              message: 'The emulator imports nothing from the SDK.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

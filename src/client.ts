@@ -1,0 +1,169 @@
+import { PaketInputError } from './errors/PaketInputError';
+import type { PaketEvent, PaketEventHandler } from './events';
+import { createParticipants, type ParticipantsResource } from './resources/participants';
+import { createSessions, type SessionsResource } from './resources/sessions';
+import { getStatus } from './resources/status';
+import { createTransport, type CredentialsOption, type RetryOptions } from './transport/http';
+import type { PaketStatus } from './types';
+
+/** The production API. */
+export const DEFAULT_BASE_URL = 'https://api.paket.tv/v1';
+
+/** Options of {@link createPaketClient}. */
+export interface PaketClientOptions {
+  /**
+   * `{ username, password }` (the API Username and API Secret Key), or a function returning
+   * them, sync or async. A function is asked again after a 401, so a rotated secret works.
+   * Secrets shipped inside a TV app can be extracted: prefer a function that fetches them
+   * from your backend.
+   */
+  credentials: CredentialsOption;
+  /** Default `https://api.paket.tv/v1`. Plain `http:` is refused except on loopback, unless `allowInsecureHttp`. */
+  baseUrl?: string;
+  /** Allow a non-loopback `http:` base URL (credentials then travel in clear text). Default `false`. */
+  allowInsecureHttp?: boolean;
+  /** Time limit of each attempt, in ms. Default 10,000. */
+  timeoutMs?: number;
+  /** Retry policy for transient failures. */
+  retry?: RetryOptions;
+  /** Sent as `Paket-Version` to pin a dated API version, e.g. `2024-12-01`. */
+  apiVersion?: string;
+  /** Sign every request with HMAC-SHA256 (`X-Paket-Timestamp`, `X-Paket-Signature`). Default `false`. */
+  signRequests?: boolean;
+  /** The `fetch` to use. Default: the global `fetch`, looked up at call time. */
+  fetch?: typeof fetch;
+  /** Receives every SDK event. Exceptions it throws are ignored. */
+  onEvent?: PaketEventHandler;
+}
+
+/** A Paket API client. Create one per set of credentials with {@link createPaketClient}. */
+export interface PaketClient {
+  /** `GET /v1`: the API status and the calling client's ID. */
+  status(): Promise<PaketStatus>;
+  /** The platform side: Sessions. */
+  readonly sessions: SessionsResource;
+  /** The publisher side: Participants. */
+  readonly participants: ParticipantsResource;
+}
+
+/**
+ * Creates a client. Synchronous; does no I/O and touches no browser-only global, so it is
+ * safe at module load and in Node. Invalid options throw a `PaketInputError`.
+ */
+export function createPaketClient(options: PaketClientOptions): PaketClient {
+  if (!options || typeof options !== 'object') {
+    throw new PaketInputError('options', 'must be an object');
+  }
+  const credentials = options.credentials;
+  if (!credentials || (typeof credentials !== 'function' && typeof credentials !== 'object')) {
+    throw new PaketInputError('credentials', 'must be { username, password } or a function');
+  }
+  const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp);
+  const retry = options.retry ?? {};
+  const onEvent = options.onEvent;
+  const emit = (event: PaketEvent): void => {
+    if (!onEvent) return;
+    try {
+      onEvent(event);
+    } catch {
+      // A faulty listener must not break a call.
+    }
+  };
+  const transport = createTransport({
+    baseUrl,
+    credentials,
+    timeoutMs: checkNumber('timeoutMs', options.timeoutMs, 10_000, 1, 2_147_483_647),
+    retry: {
+      limit: checkNumber('retry.limit', retry.limit, 2, 0, 10, true),
+      backoffLimitMs: checkNumber(
+        'retry.backoffLimitMs',
+        retry.backoffLimitMs,
+        10_000,
+        0,
+        3_600_000,
+      ),
+      maxRetryAfterMs: checkNumber(
+        'retry.maxRetryAfterMs',
+        retry.maxRetryAfterMs,
+        60_000,
+        0,
+        3_600_000,
+      ),
+    },
+    apiVersion: checkApiVersion(options.apiVersion),
+    signRequests: options.signRequests === true,
+    fetch: checkFetch(options.fetch),
+    emit,
+  });
+
+  return {
+    status: () => getStatus(transport),
+    sessions: createSessions(transport),
+    participants: createParticipants(transport),
+  };
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+function checkBaseUrl(value: unknown, allowInsecureHttp: boolean | undefined): string {
+  let url: URL;
+  try {
+    if (typeof value !== 'string') throw new TypeError();
+    url = new URL(value);
+  } catch {
+    throw new PaketInputError('baseUrl', 'must be an absolute http(s) URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new PaketInputError('baseUrl', 'must use https: (or http: on loopback)');
+  }
+  if (url.username || url.password) {
+    throw new PaketInputError('baseUrl', 'must not carry credentials; use the credentials option');
+  }
+  if (url.search || url.hash) {
+    throw new PaketInputError('baseUrl', 'must not have a query or a fragment');
+  }
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname) && allowInsecureHttp !== true) {
+    throw new PaketInputError(
+      'baseUrl',
+      'uses plain http: on a non-loopback host; use https: or set allowInsecureHttp',
+    );
+  }
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function checkNumber(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  integer = false,
+): number {
+  if (value === undefined) return fallback;
+  if (
+    typeof value !== 'number' ||
+    !(value >= min && value <= max) ||
+    (integer && Math.floor(value) !== value)
+  ) {
+    throw new PaketInputError(
+      name,
+      `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`,
+    );
+  }
+  return value;
+}
+
+function checkApiVersion(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[\w.-]{1,64}$/.test(value)) {
+    throw new PaketInputError('apiVersion', 'must be a version name such as 2024-12-01');
+  }
+  return value;
+}
+
+function checkFetch(value: typeof fetch | undefined): typeof fetch | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new PaketInputError('fetch', 'must be a function');
+  }
+  return value;
+}

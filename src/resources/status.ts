@@ -1,0 +1,9 @@
+import type { Transport } from '../transport/http';
+import type { PaketStatus } from '../types';
+import { expectObject } from './validate';
+
+/** `GET /v1`: the API status. */
+export async function getStatus(transport: Transport): Promise<PaketStatus> {
+  const response = await transport.request({ method: 'GET', segments: [] });
+  return expectObject<PaketStatus>(response, 'GET', transport.displayPath([]), 'message');
+}

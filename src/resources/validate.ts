@@ -1,0 +1,26 @@
+import { PaketHttpError } from '../errors/PaketHttpError';
+import type { TransportResponse } from '../transport/http';
+
+/**
+ * The answer's body as an object carrying a non-empty string `idField`; anything else is
+ * a `PaketHttpError`, so no caller ever receives `undefined` for an ID.
+ */
+export function expectObject<T>(
+  response: TransportResponse,
+  method: string,
+  path: string,
+  idField: string,
+): T {
+  const body = response.body;
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    const id = (body as Record<string, unknown>)[idField];
+    if (typeof id === 'string' && id !== '') return body as T;
+  }
+  throw new PaketHttpError(
+    method,
+    path,
+    response.status,
+    body,
+    `HTTP ${response.status} without the documented "${idField}"`,
+  );
+}

@@ -1,0 +1,286 @@
+// The HTTP transport: the only module that imports ky. Everything a request needs on the
+// wire lives here: Basic auth, JSON, Idempotency-Key, signing, retries, per-attempt
+// timeouts, and the translation of every failure into a typed Paket error.
+import ky, { HTTPError, TimeoutError } from 'ky';
+import type { PaketEvent } from '../events';
+import { PaketHttpError } from '../errors/PaketHttpError';
+import { PaketInputError } from '../errors/PaketInputError';
+import { PaketNetworkError } from '../errors/PaketNetworkError';
+import { PaketTimeoutError } from '../errors/PaketTimeoutError';
+import { base64Utf8 } from './encoding';
+import { paketSignature } from './sign';
+import { uuidv4 } from './uuid';
+
+/** API credentials: the client's API Username and API Secret Key. */
+export interface PaketCredentials {
+  username: string;
+  password: string;
+}
+
+/** Credentials, or an async function returning them (asked again after a 401). */
+export type CredentialsOption =
+  PaketCredentials | (() => PaketCredentials | Promise<PaketCredentials>);
+
+/** Retry policy. */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 2. */
+  limit?: number;
+  /** Cap of the computed exponential backoff, in ms (a server's `Retry-After` is not capped by it). Default 10,000. */
+  backoffLimitMs?: number;
+  /** A `Retry-After` longer than this, in ms, is not waited for: the call fails at once. Default 60,000. */
+  maxRetryAfterMs?: number;
+}
+
+export interface TransportConfig {
+  baseUrl: string;
+  credentials: CredentialsOption;
+  timeoutMs: number;
+  retry: Required<RetryOptions>;
+  apiVersion: string | undefined;
+  signRequests: boolean;
+  fetch: typeof fetch | undefined;
+  emit: (event: PaketEvent) => void;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RequestSpec {
+  method: HttpMethod;
+  /** Path segments below the base URL; each is percent-encoded here. */
+  segments: readonly string[];
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** For POST and PUT: the key to send (one is made when absent). Reused on every retry. */
+  idempotencyKey?: string;
+}
+
+export interface TransportResponse {
+  status: number;
+  /** Parsed JSON, or `undefined` for an empty body. */
+  body: unknown;
+}
+
+export interface Transport {
+  /** The path a spec names, as errors show it (for example `/v1/sessions`). */
+  displayPath(segments: readonly string[]): string;
+  request(spec: RequestSpec): Promise<TransportResponse>;
+  /** The API username in use (resolving the credentials function if needed). */
+  username(): Promise<string>;
+}
+
+const RETRY_STATUS = [408, 409, 429, 500, 502, 503, 504];
+const BASE_DELAY_MS = 300;
+const BODY_PREVIEW = 1000;
+
+/** Builds the transport. Does no I/O. */
+export function createTransport(config: TransportConfig): Transport {
+  const basePath = new URL(config.baseUrl).pathname.replace(/\/+$/, '');
+  let cached: Promise<PaketCredentials> | undefined;
+
+  const credentials = (refresh = false): Promise<PaketCredentials> => {
+    if (!cached || refresh) {
+      const source = config.credentials;
+      cached = Promise.resolve(typeof source === 'function' ? source() : source).then(
+        checkCredentials,
+      );
+      cached.catch(() => (cached = undefined));
+    }
+    return cached;
+  };
+
+  const displayPath = (segments: readonly string[]): string =>
+    basePath + segments.map((s) => '/' + encodeURIComponent(s)).join('');
+
+  async function attempt(
+    spec: RequestSpec,
+    creds: PaketCredentials,
+    key: string | undefined,
+  ): Promise<TransportResponse> {
+    const path = displayPath(spec.segments);
+    const url = config.baseUrl.replace(/\/+$/, '') + path.slice(basePath.length);
+    const rawBody = spec.body === undefined ? '' : JSON.stringify(spec.body);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: 'Basic ' + base64Utf8(`${creds.username}:${creds.password}`),
+    };
+    if (rawBody) headers['content-type'] = 'application/json';
+    if (key) headers['idempotency-key'] = key;
+    if (config.apiVersion) headers['paket-version'] = config.apiVersion;
+    const searchParams: Record<string, string | number> = {};
+    for (const [name, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined) searchParams[name] = value;
+    }
+
+    let response: Response;
+    try {
+      response = await ky(url, {
+        method: spec.method,
+        headers,
+        searchParams,
+        ...(rawBody ? { body: rawBody } : {}),
+        timeout: config.timeoutMs,
+        throwHttpErrors: true,
+        fetch: (input, init) => (config.fetch ?? globalThis.fetch)(input, init),
+        retry: {
+          limit: config.retry.limit,
+          methods: ['get', 'put', 'post', 'delete'],
+          statusCodes: RETRY_STATUS,
+          afterStatusCodes: RETRY_STATUS,
+          maxRetryAfter: config.retry.maxRetryAfterMs,
+          backoffLimit: config.retry.backoffLimitMs,
+          delay: (n) => BASE_DELAY_MS * 2 ** (n - 1),
+          // "Equal jitter": between half and all of the computed delay.
+          jitter: (ms) => ms / 2 + (Math.random() * ms) / 2,
+          retryOnTimeout: true,
+          shouldRetry: ({ error }) => {
+            if (error instanceof HTTPError) {
+              // 409: the same key is still executing; only a keyed request may wait for it.
+              if (error.response.status === 409) return key ? undefined : false;
+              const after = retryAfterMs(error.response.headers.get('retry-after'));
+              if (after !== undefined && after > config.retry.maxRetryAfterMs) return false;
+            }
+            return undefined;
+          },
+        },
+        hooks: {
+          beforeRequest: [
+            async (request, _options, { retryCount }) => {
+              config.emit({ type: 'request', method: spec.method, path, attempt: retryCount });
+              if (config.signRequests) {
+                const timestamp = String(Date.now());
+                request.headers.set('x-paket-timestamp', timestamp);
+                request.headers.set(
+                  'x-paket-signature',
+                  await paketSignature(creds.password, timestamp, rawBody),
+                );
+              }
+            },
+          ],
+          beforeRetry: [
+            ({ error, retryCount }) => {
+              config.emit({
+                type: 'retry',
+                method: spec.method,
+                path,
+                attempt: retryCount,
+                reason: describe(error),
+              });
+            },
+          ],
+        },
+      });
+    } catch (error) {
+      throw await toPaketError(error, spec.method, path, config.timeoutMs);
+    }
+
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new PaketNetworkError(
+        spec.method,
+        path,
+        error,
+        'connection lost while reading the answer',
+      );
+    }
+    if (text === '') return { status: response.status, body: undefined };
+    try {
+      return { status: response.status, body: JSON.parse(text) as unknown };
+    } catch {
+      throw new PaketHttpError(
+        spec.method,
+        path,
+        response.status,
+        text.slice(0, BODY_PREVIEW),
+        `HTTP ${response.status} with a body that is not JSON`,
+      );
+    }
+  }
+
+  return {
+    displayPath,
+    username: async () => (await credentials()).username,
+    async request(spec) {
+      const key =
+        spec.method === 'POST' || spec.method === 'PUT'
+          ? (spec.idempotencyKey ?? uuidv4())
+          : undefined;
+      const first = await credentials();
+      try {
+        return await attempt(spec, first, key);
+      } catch (error) {
+        // A rotated secret: ask the credentials function once more, then try once more.
+        if (
+          error instanceof PaketHttpError &&
+          error.status === 401 &&
+          typeof config.credentials === 'function'
+        ) {
+          config.emit({ type: 'credentialsRefresh', method: spec.method, path: error.path });
+          return attempt(spec, await credentials(true), key);
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+function checkCredentials(value: PaketCredentials): PaketCredentials {
+  if (
+    !value ||
+    typeof value.username !== 'string' ||
+    typeof value.password !== 'string' ||
+    value.username === '' ||
+    value.password === ''
+  ) {
+    throw new PaketInputError(
+      'credentials',
+      'must be { username, password } with non-empty strings',
+    );
+  }
+  if (value.username.indexOf(':') !== -1) {
+    throw new PaketInputError('credentials.username', 'must not contain ":"');
+  }
+  return value;
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (!Number.isNaN(seconds)) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : date - Date.now();
+}
+
+function describe(error: unknown): string {
+  if (error instanceof HTTPError) return `HTTP ${error.response.status}`;
+  if (error instanceof TimeoutError) return 'timeout';
+  return 'network error';
+}
+
+async function toPaketError(
+  error: unknown,
+  method: string,
+  path: string,
+  timeoutMs: number,
+): Promise<Error> {
+  if (error instanceof HTTPError) {
+    const { status } = error.response;
+    let body: unknown;
+    try {
+      const text = await error.response.text();
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text.slice(0, BODY_PREVIEW);
+      }
+    } catch {
+      body = undefined;
+    }
+    return new PaketHttpError(method, path, status, body);
+  }
+  if (error instanceof TimeoutError) return new PaketTimeoutError(method, path, timeoutMs);
+  if (error instanceof PaketInputError) return error;
+  // fetch rejects with a TypeError for every network failure; keep it only as `cause`.
+  return new PaketNetworkError(method, path, error);
+}

@@ -1,0 +1,37 @@
+import { toHex, utf8 } from './encoding';
+import { hmacSha256 } from './sha256';
+
+interface SubtleLike {
+  importKey: SubtleCrypto['importKey'];
+  sign: SubtleCrypto['sign'];
+}
+
+function subtle(): SubtleLike | undefined {
+  const c = typeof crypto === 'undefined' ? undefined : (crypto as { subtle?: SubtleLike });
+  return c && c.subtle && typeof c.subtle.importKey === 'function' ? c.subtle : undefined;
+}
+
+/**
+ * The `X-Paket-Signature` value for a request: `sha256=` + hex(HMAC_SHA256(secret,
+ * timestamp + "." + rawBody)). Web Crypto where it exists, else the bundled fallback.
+ */
+export async function paketSignature(
+  secret: string,
+  timestamp: string,
+  rawBody: string,
+  webCrypto: SubtleLike | undefined = subtle(),
+): Promise<string> {
+  const key = utf8(secret);
+  const message = utf8(`${timestamp}.${rawBody}`);
+  if (webCrypto) {
+    try {
+      const k = await webCrypto.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, [
+        'sign',
+      ]);
+      return `sha256=${toHex(new Uint8Array(await webCrypto.sign('HMAC', k, message)))}`;
+    } catch {
+      // Some engines expose `crypto.subtle` but refuse to use it outside a secure context.
+    }
+  }
+  return `sha256=${toHex(hmacSha256(key, message))}`;
+}

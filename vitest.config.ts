@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    environment: 'jsdom',
+    setupFiles: ['test/setup.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+    testTimeout: 20_000,
+    restoreMocks: true,
+    // Inlined so that vi.resetModules() reloads them (tests that remove globals old engines lack).
+    server: { deps: { inline: ['ky', 'idb-keyval'] } },
+  },
+});
