@@ -29,6 +29,20 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    ignores: ['src/storage/idb.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'idb-keyval', message: 'Only src/storage/idb.ts may import idb-keyval.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['emulator/**/*.js'],
     rules: {
       'no-restricted-imports': [

@@ -7,6 +7,7 @@ export default defineConfig({
     include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
     testTimeout: 20_000,
     restoreMocks: true,
+    unstubGlobals: true,
     // Inlined so that vi.resetModules() reloads them (tests that remove globals old engines lack).
     server: { deps: { inline: ['ky', 'idb-keyval'] } },
   },

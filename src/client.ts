@@ -1,8 +1,11 @@
 import { PaketInputError } from './errors/PaketInputError';
 import type { PaketEvent, PaketEventHandler } from './events';
-import { createParticipants, type ParticipantsResource } from './resources/participants';
-import { createSessions, type SessionsResource } from './resources/sessions';
+import type { ParticipantsResource } from './resources/participants';
+import type { SessionsResource } from './resources/sessions';
+import { createIdentityResource } from './resources/identity';
 import { getStatus } from './resources/status';
+import type { StorageAdapter, StorageKind } from './storage/adapter';
+import { createRecordStorage } from './storage/records';
 import { createTransport, type CredentialsOption, type RetryOptions } from './transport/http';
 import type { PaketStatus } from './types';
 
@@ -32,6 +35,14 @@ export interface PaketClientOptions {
   signRequests?: boolean;
   /** The `fetch` to use. Default: the global `fetch`, looked up at call time. */
   fetch?: typeof fetch;
+  /**
+   * Your own persistence for the SDK's records (get/set/delete/update). Default: the SDK's
+   * IndexedDB database, with a localStorage mirror; localStorage, then memory, where
+   * IndexedDB is missing, fails or hangs.
+   */
+  storage?: StorageAdapter;
+  /** Bound on opening storage and on each storage call, in ms. Default 3,000. */
+  storageTimeoutMs?: number;
   /** Receives every SDK event. Exceptions it throws are ignored. */
   onEvent?: PaketEventHandler;
 }
@@ -44,6 +55,11 @@ export interface PaketClient {
   readonly sessions: SessionsResource;
   /** The publisher side: Participants. */
   readonly participants: ParticipantsResource;
+  /**
+   * The storage backend keeping this client's records: `indexeddb`, `localStorage`,
+   * `memory` or `custom`; `unknown` until the first call that uses storage.
+   */
+  readonly storageKind: StorageKind;
 }
 
 /**
@@ -96,10 +112,30 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
     emit,
   });
 
+  const storage = createRecordStorage({
+    custom: checkStorage(options.storage),
+    timeoutMs: checkNumber('storageTimeoutMs', options.storageTimeoutMs, 3000, 1, 600_000),
+    emit,
+  });
+  const identity = { transport, storage, emit };
+
   return {
     status: () => getStatus(transport),
-    sessions: createSessions(transport),
-    participants: createParticipants(transport),
+    sessions: createIdentityResource({
+      ...identity,
+      kind: 'session',
+      segment: 'sessions',
+      idField: 'session_id',
+    }),
+    participants: createIdentityResource({
+      ...identity,
+      kind: 'participant',
+      segment: 'participants',
+      idField: 'participant_id',
+    }),
+    get storageKind() {
+      return storage.kind;
+    },
   };
 }
 
@@ -165,5 +201,17 @@ function checkFetch(value: typeof fetch | undefined): typeof fetch | undefined {
   if (value !== undefined && typeof value !== 'function') {
     throw new PaketInputError('fetch', 'must be a function');
   }
+  return value;
+}
+
+function checkStorage(value: StorageAdapter | undefined): StorageAdapter | undefined {
+  if (value === undefined) return undefined;
+  const ok =
+    value &&
+    typeof value.get === 'function' &&
+    typeof value.set === 'function' &&
+    typeof value.delete === 'function' &&
+    typeof value.update === 'function';
+  if (!ok) throw new PaketInputError('storage', 'must have get, set, delete and update functions');
   return value;
 }

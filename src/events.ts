@@ -21,6 +21,32 @@ export type PaketEvent =
       reason: string;
     }
   | {
+      /** The storage backend was chosen; `reason` says why when it is a fallback. */
+      type: 'storage';
+      kind: 'indexeddb' | 'localStorage' | 'memory' | 'custom';
+      reason?: string;
+    }
+  | {
+      /** A storage call failed (`reason`: timeout, quota, unavailable, error, mirror). */
+      type: 'storageError';
+      operation: string;
+      reason: string;
+      backend: string;
+    }
+  | {
+      /** A stored record was unreadable or not the SDK's, and was discarded. */
+      type: 'recordDiscarded';
+      kind: 'session' | 'participant';
+      profileId: string;
+    }
+  | {
+      /** A Session or Participant was created for a profile and stored. */
+      type: 'created';
+      kind: 'session' | 'participant';
+      profileId: string;
+      id: string;
+    }
+  | {
       /** The service rejected the credentials and they are being asked for again. */
       type: 'credentialsRefresh';
       method: string;

@@ -7,7 +7,8 @@ import { PaketHttpError } from '../errors/PaketHttpError';
 import { PaketInputError } from '../errors/PaketInputError';
 import { PaketNetworkError } from '../errors/PaketNetworkError';
 import { PaketTimeoutError } from '../errors/PaketTimeoutError';
-import { base64Utf8 } from './encoding';
+import { base64Utf8, toHex, utf8 } from './encoding';
+import { sha256 } from './sha256';
 import { paketSignature } from './sign';
 import { uuidv4 } from './uuid';
 
@@ -64,8 +65,12 @@ export interface Transport {
   /** The path a spec names, as errors show it (for example `/v1/sessions`). */
   displayPath(segments: readonly string[]): string;
   request(spec: RequestSpec): Promise<TransportResponse>;
-  /** The API username in use (resolving the credentials function if needed). */
-  username(): Promise<string>;
+  /**
+   * A short opaque name for this API origin and username, for keying stored records:
+   * records of test and live credentials, or of two clients, never mix, and no credential
+   * is written to storage.
+   */
+  namespace(): Promise<string>;
 }
 
 const RETRY_STATUS = [408, 409, 429, 500, 502, 503, 504];
@@ -200,7 +205,10 @@ export function createTransport(config: TransportConfig): Transport {
 
   return {
     displayPath,
-    username: async () => (await credentials()).username,
+    namespace: async () => {
+      const { username } = await credentials();
+      return toHex(sha256(utf8(`${config.baseUrl}\n${username}`))).slice(0, 20);
+    },
     async request(spec) {
       const key =
         spec.method === 'POST' || spec.method === 'PUT'

@@ -1,0 +1,74 @@
+import { PaketStorageError, type PaketStorageFailure } from '../errors/PaketStorageError';
+
+/**
+ * A key-value store the SDK keeps its records in. Values are plain JSON-compatible
+ * objects. Give your own through the `storage` option to use the platform's persistence.
+ */
+export interface StorageAdapter {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+  /**
+   * Reads the value, passes it to `updater` and stores what it returns, as one atomic step
+   * with respect to other callers of this adapter (other pages included, where the backend
+   * allows). Resolves with the stored value.
+   */
+  update<T>(key: string, updater: (current: unknown) => T): Promise<T>;
+}
+
+/** Which backend holds the SDK's records. `unknown` until the first storage call. */
+export type StorageKind = 'unknown' | 'indexeddb' | 'localStorage' | 'memory' | 'custom';
+
+/** `promise`, or a `PaketStorageError('timeout')` after `ms`; other failures are classified. */
+export function bounded<T>(operation: string, ms: number, promise: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new PaketStorageError(operation, 'timeout')), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(
+          error instanceof PaketStorageError
+            ? error
+            : new PaketStorageError(operation, classify(error), error),
+        );
+      },
+    );
+  });
+}
+
+/** Quota errors have different names and codes across engines. */
+export function classify(error: unknown): PaketStorageFailure {
+  const e = error as { name?: string; code?: number } | undefined;
+  if (e && (e.name === 'QuotaExceededError' || e.code === 22 || e.code === 1014)) return 'quota';
+  if (e && (e.name === 'InvalidStateError' || e.name === 'SecurityError')) return 'unavailable';
+  return 'error';
+}
+
+/** A store in memory: the last resort when the engine keeps nothing. */
+export function memoryAdapter(): StorageAdapter {
+  const map = new Map<string, string>();
+  const read = (key: string): unknown => {
+    const text = map.get(key);
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  };
+  return {
+    get: (key) => Promise.resolve(read(key)),
+    set: (key, value) => {
+      map.set(key, JSON.stringify(value));
+      return Promise.resolve();
+    },
+    delete: (key) => {
+      map.delete(key);
+      return Promise.resolve();
+    },
+    update: (key, updater) => {
+      const next = updater(read(key));
+      map.set(key, JSON.stringify(next));
+      return Promise.resolve(next);
+    },
+  };
+}

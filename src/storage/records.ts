@@ -1,0 +1,119 @@
+import type { PaketEvent } from '../events';
+import { bounded, memoryAdapter, type StorageAdapter, type StorageKind } from './adapter';
+import { indexedDbAdapter } from './idb';
+import { localStorageAdapter, usableLocalStorage } from './local';
+
+/** Prefix of every key the SDK writes, in IndexedDB and in localStorage. */
+export const KEY_PREFIX = 'paket-tv-sdk:';
+
+export interface RecordStorageConfig {
+  custom: StorageAdapter | undefined;
+  /** Bound on opening the backend and on each call, in ms. */
+  timeoutMs: number;
+  emit: (event: PaketEvent) => void;
+}
+
+/**
+ * Where the SDK's records live. The durable backend is chosen on first use: a custom
+ * adapter, else IndexedDB, else localStorage, else memory; it does not change afterwards,
+ * so a record is never looked for in the wrong place. Beside IndexedDB, localStorage keeps
+ * a mirror of finished records: a synchronous read for a fast warm start, and a second copy
+ * that survives a lost IndexedDB (and the other way round: LG wipes a packaged app's
+ * localStorage when the app updates).
+ */
+export interface RecordStorage {
+  /** The durable backend in use; `unknown` before the first call. */
+  readonly kind: StorageKind;
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+  update<T>(key: string, updater: (current: unknown) => T): Promise<T>;
+  /** The mirror's copy, read synchronously; `undefined` when there is none. */
+  mirrorGet(key: string): unknown;
+  /** Best effort: a failed mirror write is reported, never thrown. */
+  mirrorSet(key: string, value: unknown): void;
+  mirrorDelete(key: string): void;
+}
+
+export function createRecordStorage(config: RecordStorageConfig): RecordStorage {
+  let kind: StorageKind = 'unknown';
+  let chosen: Promise<StorageAdapter> | undefined;
+  let mirror: Storage | undefined | null = null; // null: not looked up yet
+
+  const mirrorStore = (): Storage | undefined => {
+    if (mirror === null) mirror = config.custom ? undefined : usableLocalStorage();
+    return mirror;
+  };
+
+  const choose = async (): Promise<StorageAdapter> => {
+    if (config.custom) {
+      kind = 'custom';
+      config.emit({ type: 'storage', kind });
+      return config.custom;
+    }
+    let reason: string;
+    const idb = (globalThis as { indexedDB?: unknown }).indexedDB;
+    if (idb) {
+      const adapter = indexedDbAdapter();
+      try {
+        await bounded('open', config.timeoutMs, adapter.get(`${KEY_PREFIX}probe`));
+        kind = 'indexeddb';
+        config.emit({ type: 'storage', kind });
+        return adapter;
+      } catch (error) {
+        reason = `IndexedDB ${(error as { reason?: string }).reason ?? 'error'} on open`;
+      }
+    } else {
+      reason = 'IndexedDB is missing';
+    }
+    const ls = mirrorStore();
+    kind = ls ? 'localStorage' : 'memory';
+    config.emit({ type: 'storage', kind, reason });
+    return ls ? localStorageAdapter(ls) : memoryAdapter();
+  };
+
+  const backend = (): Promise<StorageAdapter> => (chosen ??= choose());
+
+  const call = async <T>(operation: string, run: (a: StorageAdapter) => Promise<T>): Promise<T> => {
+    const adapter = await backend();
+    try {
+      return await bounded(operation, config.timeoutMs, run(adapter));
+    } catch (error) {
+      const reason = (error as { reason?: string }).reason ?? 'error';
+      config.emit({ type: 'storageError', operation, reason, backend: kind });
+      throw error;
+    }
+  };
+
+  const mirrorCall = (operation: string, run: (ls: Storage) => void): void => {
+    const ls = mirrorStore();
+    if (!ls) return;
+    try {
+      run(ls);
+    } catch {
+      config.emit({ type: 'storageError', operation, reason: 'mirror', backend: 'localStorage' });
+    }
+  };
+
+  return {
+    get kind() {
+      return kind;
+    },
+    get: (key) => call('read', (a) => a.get(key)),
+    set: (key, value) => call('write', (a) => a.set(key, value)),
+    delete: (key) => call('delete', (a) => a.delete(key)),
+    update: (key, updater) => call('write', (a) => a.update(key, updater)),
+    mirrorGet(key) {
+      const ls = mirrorStore();
+      if (!ls) return undefined;
+      try {
+        const text = ls.getItem(key);
+        return text === null ? undefined : (JSON.parse(text) as unknown);
+      } catch {
+        return undefined;
+      }
+    },
+    mirrorSet: (key, value) => mirrorCall('write', (ls) => ls.setItem(key, JSON.stringify(value))),
+    mirrorDelete: (key) => mirrorCall('delete', (ls) => ls.removeItem(key)),
+  };
+}
