@@ -1,0 +1,104 @@
+// Browser end-to-end harness: Debian's headless Chromium driven by playwright-core, the
+// built SDK served from a static server on one loopback port and the emulator on another
+// (so every call is cross-origin and CORS is exercised), with a profile folder that can be
+// reused across browser restarts.
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startEmulator, type Emulator } from '../../emulator/server.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = new URL('../../', import.meta.url).pathname;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.map': 'application/json',
+  '.css': 'text/css',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ttf': 'font/ttf',
+  '.woff': 'font/woff',
+};
+
+/** Serves files below `roots` (relative to the repository) on a loopback port. */
+export async function serveStatic(
+  roots: string[],
+): Promise<{ origin: string; close: () => Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const file = join(ROOT, path);
+    const allowed = roots.some((r) => path.startsWith(`/${r}/`));
+    if (!allowed || !existsSync(file)) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export function newProfileDir(): string {
+  return mkdtempSync(join(tmpdir(), 'paket-chromium-'));
+}
+
+/** Launches headless Chromium on a profile folder; reuse the folder to simulate a restart. */
+export async function launch(profileDir: string): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (.ci/run does)`);
+  }
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export async function startEmulatorForBrowser(): Promise<Emulator> {
+  return startEmulator({ port: 0, quiet: true });
+}
+
+/** Opens the SDK test page and waits until `window.sdk` is loaded. */
+export async function openSdkPage(context: BrowserContext, origin: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${origin}/test/e2e/pages/sdk.html`);
+  await page.waitForFunction(() => (window as unknown as { sdk?: unknown }).sdk !== undefined);
+  return page;
+}
+
+/** What `window.ensureSession` in pages/sdk.html returns. */
+export interface EnsureResult {
+  id: string;
+  storageKind: string;
+  events: string[];
+}
+
+type SdkWindow = { ensureSession(baseUrl: string, profileId: string): Promise<EnsureResult> };
+
+/** Runs `sessions.ensure(profileId)` on a fresh client inside the page. */
+export function ensureIn(page: Page, baseUrl: string, profileId: string): Promise<EnsureResult> {
+  return page.evaluate(
+    ([url, profile]) => (window as unknown as SdkWindow).ensureSession(url, profile),
+    [baseUrl, profileId] as const,
+  );
+}
