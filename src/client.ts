@@ -3,11 +3,12 @@ import type { PaketEvent, PaketEventHandler } from './events';
 import type { ParticipantsResource } from './resources/participants';
 import type { SessionsResource } from './resources/sessions';
 import { createIdentityResource } from './resources/identity';
+import { createLinks, type FlushResult, type QueuedOperation } from './resources/links';
 import { getStatus } from './resources/status';
 import type { StorageAdapter, StorageKind } from './storage/adapter';
 import { createRecordStorage } from './storage/records';
 import { createTransport, type CredentialsOption, type RetryOptions } from './transport/http';
-import type { PaketStatus } from './types';
+import type { PaketSession, PaketStatus } from './types';
 
 /** The production API. */
 export const DEFAULT_BASE_URL = 'https://api.paket.tv/v1';
@@ -43,6 +44,13 @@ export interface PaketClientOptions {
   storage?: StorageAdapter;
   /** Bound on opening storage and on each storage call, in ms. Default 3,000. */
   storageTimeoutMs?: number;
+  /** Most operations the outbox keeps; past it the oldest is dropped and reported. Default 100. */
+  outboxLimit?: number;
+  /**
+   * Deliver queued operations by itself: soon after the client is created, after each
+   * `sessions.ensure()`, and on the browser's `online` event. Default `true`.
+   */
+  autoFlush?: boolean;
   /** Receives every SDK event. Exceptions it throws are ignored. */
   onEvent?: PaketEventHandler;
 }
@@ -60,6 +68,10 @@ export interface PaketClient {
    * `memory` or `custom`; `unknown` until the first call that uses storage.
    */
   readonly storageKind: StorageKind;
+  /** Delivers queued links and unlinks, in order, until the outbox is empty or a transient failure stops it. */
+  flush(): Promise<FlushResult>;
+  /** The operations waiting in the outbox (local, no request). */
+  pending(): Promise<QueuedOperation[]>;
 }
 
 /**
@@ -118,21 +130,58 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
     emit,
   });
   const identity = { transport, storage, emit };
+  const sessions = createIdentityResource<PaketSession>({
+    ...identity,
+    kind: 'session',
+    segment: 'sessions',
+    idField: 'session_id',
+  });
+  const links = createLinks({
+    ...identity,
+    sessions,
+    outboxLimit: checkNumber('outboxLimit', options.outboxLimit, 100, 1, 10_000, true),
+  });
+  const autoFlush = options.autoFlush !== false;
+  const flushSoon = (): void => {
+    if (autoFlush) {
+      setTimeout(() => {
+        links.pending().then(
+          (ops) => (ops.length > 0 ? links.flush() : undefined),
+          () => undefined,
+        );
+      }, 0);
+    }
+  };
+  flushSoon();
+  const target = globalThis as { addEventListener?: (type: string, listener: () => void) => void };
+  if (autoFlush && typeof target.addEventListener === 'function') {
+    target.addEventListener('online', () => void links.flush());
+  }
 
   return {
     status: () => getStatus(transport),
-    sessions: createIdentityResource({
-      ...identity,
-      kind: 'session',
-      segment: 'sessions',
-      idField: 'session_id',
-    }),
+    sessions: {
+      ...sessions,
+      ensure: (profileId) =>
+        sessions.ensure(profileId).then((session) => {
+          flushSoon();
+          return session;
+        }),
+      link: links.link,
+      unlink: links.unlink,
+      remove: links.remove,
+      participants: links.participants,
+      upNext: links.upNext,
+      linked: links.linked,
+    },
     participants: createIdentityResource({
       ...identity,
       kind: 'participant',
       segment: 'participants',
       idField: 'participant_id',
     }),
+    flush: links.flush,
+    pending: links.pending,
     get storageKind() {
       return storage.kind;
     },

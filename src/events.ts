@@ -36,8 +36,43 @@ export type PaketEvent =
   | {
       /** A stored record was unreadable or not the SDK's, and was discarded. */
       type: 'recordDiscarded';
-      kind: 'session' | 'participant';
+      kind: 'session' | 'participant' | 'outbox' | 'linked';
+      /** Empty for the outbox, which is shared by all profiles. */
       profileId: string;
+    }
+  | {
+      /** A link or unlink was written to the outbox. */
+      type: 'outboxQueued';
+      operation: 'link' | 'unlink';
+      profileId: string;
+      participantId: string;
+    }
+  | {
+      /** A queued link or unlink was confirmed by the service. */
+      type: 'outboxDelivered';
+      operation: 'link' | 'unlink';
+      profileId: string;
+      participantId: string;
+    }
+  | {
+      /**
+       * A queued operation was removed without being delivered: the service refused it
+       * (`rejected`, with its `status`), the outbox was full (`overflow`, oldest first), or
+       * its Session was removed (`removed`).
+       */
+      type: 'outboxDropped';
+      reason: 'rejected' | 'overflow' | 'removed';
+      operation: 'link' | 'unlink';
+      profileId: string;
+      participantId: string;
+      status?: number;
+    }
+  | {
+      /** The service no longer had the profile's Session: a new one replaced it and known links are being restored. */
+      type: 'sessionReplaced';
+      profileId: string;
+      previousSessionId: string;
+      sessionId: string;
     }
   | {
       /** A Session or Participant was created for a profile and stored. */

@@ -6,9 +6,18 @@ export type { SessionsResource } from './resources/sessions';
 export type { ParticipantsResource } from './resources/participants';
 export type { CreateOptions } from './resources/create';
 export type { IdentityResource } from './resources/identity';
+export type { FlushResult, LinkInput, QueuedOperation } from './resources/links';
 export type { PaketCredentials, CredentialsOption, RetryOptions } from './transport/http';
 export type { PaketEvent, PaketEventHandler } from './events';
-export type { PaketStatus, PaketSession, PaketParticipant } from './types';
+export type {
+  PaketStatus,
+  PaketSession,
+  PaketParticipant,
+  PaketSessionParticipant,
+  PaketLinkedParticipant,
+  PaketListItem,
+  PaketListPage,
+} from './types';
 export { PaketError } from './errors/PaketError';
 export { PaketHttpError } from './errors/PaketHttpError';
 export { PaketNetworkError } from './errors/PaketNetworkError';

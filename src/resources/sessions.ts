@@ -1,5 +1,28 @@
 import type { PaketSession } from '../types';
 import type { IdentityResource } from './identity';
+import type { Links } from './links';
 
-/** The platform side: one Session per profile. */
-export type SessionsResource = IdentityResource<PaketSession>;
+/**
+ * The platform side: one Session per profile ({@link IdentityResource}), and the links of
+ * publishers' Participants to it.
+ */
+export interface SessionsResource extends IdentityResource<PaketSession> {
+  /**
+   * Links a Participant to the profile's Session (`PUT /v1/upnext/sessions/{session_id}`),
+   * creating the Session first if the profile has none. The operation is stored before it is
+   * sent: on a network failure or a 5xx after retries it stays queued and the call rejects
+   * with a `PaketNetworkError` whose `queued` is `true`; it is delivered later, in order.
+   * Resolves with the Session Participant object the service confirmed.
+   */
+  link: Links['link'];
+  /** Unlinks a Participant (`DELETE /v1/upnext/sessions/{session_id}/{participant_id}`); queued like {@link SessionsResource.link}. */
+  unlink: Links['unlink'];
+  /** Deletes the profile's Session at the service (`DELETE /v1/upnext/sessions/{session_id}`), then forgets it, its links and its queued operations. */
+  remove: Links['remove'];
+  /** The Participants linked to the profile's Session, as an async iterable that follows `next_key` (`limit`: page size, 1 to 50). */
+  participants: Links['participants'];
+  /** The profile's aggregated Up Next list, as an async iterable that follows `next_key` (`limit`: page size, 1 to 200). */
+  upNext: Links['upNext'];
+  /** The links the service has confirmed for the profile, kept on the device: readable offline, no request. */
+  linked: Links['linked'];
+}

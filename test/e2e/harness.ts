@@ -102,3 +102,39 @@ export function ensureIn(page: Page, baseUrl: string, profileId: string): Promis
     [baseUrl, profileId] as const,
   );
 }
+
+type AppWindow = {
+  boot(baseUrl: string): boolean;
+  link(profileId: string, appId: string, participantId: string): Promise<LinkResult>;
+  pending(): Promise<number>;
+};
+
+/** What `window.link` in pages/sdk.html returns. */
+export interface LinkResult {
+  ok: boolean;
+  sessionId?: string;
+  name?: string;
+  queued?: boolean;
+}
+
+/** Creates the page's client, as an app does at start-up. */
+export function bootIn(page: Page, baseUrl: string): Promise<boolean> {
+  return page.evaluate((url) => (window as unknown as AppWindow).boot(url), baseUrl);
+}
+
+export function linkIn(
+  page: Page,
+  profileId: string,
+  appId: string,
+  participantId: string,
+): Promise<LinkResult> {
+  return page.evaluate(
+    ([profile, app, participant]) =>
+      (window as unknown as AppWindow).link(profile, app, participant),
+    [profileId, appId, participantId] as const,
+  );
+}
+
+export function pendingIn(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as AppWindow).pending());
+}

@@ -1,0 +1,366 @@
+import { IDBFactory } from 'fake-indexeddb';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  PaketHttpError,
+  PaketInputError,
+  PaketNetworkError,
+  type PaketClientOptions,
+  type PaketEvent,
+} from '../../src/index';
+import { PLATFORM, PUBLISHER, useEmulator } from '../helpers/emulator';
+
+const env = useEmulator();
+const APP = 'fe4a9ed381e8e376';
+const LINK = 'PUT /v1/upnext/sessions/:session_id';
+
+beforeEach(() => {
+  vi.stubGlobal('indexedDB', new IDBFactory());
+  localStorage.clear();
+});
+
+function platform(options: Partial<PaketClientOptions> = {}) {
+  const events: PaketEvent[] = [];
+  const client = env.client({
+    autoFlush: false,
+    retry: { limit: 1, backoffLimitMs: 5 },
+    onEvent: (e) => events.push(e),
+    ...options,
+  });
+  return { client, events };
+}
+
+async function participants(n: number): Promise<string[]> {
+  const publisher = env.client({ credentials: PUBLISHER });
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) ids.push((await publisher.participants.create()).participant_id);
+  return ids;
+}
+
+/** The emulator's links for a session, as participant IDs. */
+function linksAt(sessionId: string): string[] {
+  return (env.emu.state().links[sessionId] ?? []).map((l) => l.participant_id);
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
+
+describe('link, unlink, lists, remove', () => {
+  it('link() returns the Session Participant object and linked() keeps it offline', async () => {
+    const [p] = await participants(1);
+    const { client } = platform();
+    const link = await client.sessions.link('default', { appId: APP, participantId: p! });
+    const session = await client.sessions.ensure();
+    expect(link).toEqual({
+      app_id: APP,
+      participant_id: p,
+      session_id: session.session_id,
+      client_id: 'fab3d02606122a08',
+      created_at: expect.any(String),
+    });
+    expect(await platform().client.sessions.linked('default')).toEqual([link]);
+    expect(linksAt(session.session_id)).toEqual([p]);
+  });
+
+  it('accepts the older {"message":"Success"} answer', async () => {
+    const { startEmulator } = await import('../../emulator/server.js');
+    const old = await startEmulator({ port: 0, quiet: true, linkResponse: 'message' });
+    try {
+      const pub = env.client({ credentials: PUBLISHER, baseUrl: old.url });
+      const p = (await pub.participants.create()).participant_id;
+      const client = env.client({ baseUrl: old.url, autoFlush: false });
+      const link = await client.sessions.link('default', { appId: APP, participantId: p });
+      expect(link).toMatchObject({ app_id: APP, participant_id: p, client_id: 'fab3d02606122a08' });
+      expect(link.session_id).toBe((await client.sessions.ensure()).session_id);
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('unlink() removes the link at the service and locally', async () => {
+    const [p] = await participants(1);
+    const { client } = platform();
+    await client.sessions.link('default', { appId: APP, participantId: p! });
+    await client.sessions.unlink('default', p!);
+    const session = await client.sessions.ensure();
+    expect(linksAt(session.session_id)).toEqual([]);
+    expect(await client.sessions.linked('default')).toEqual([]);
+  });
+
+  it('participants() and upNext() follow next_key through every page', async () => {
+    const ids = await participants(5);
+    const { client } = platform();
+    for (const p of ids) await client.sessions.link('kid', { appId: APP, participantId: p });
+    env.emu.log.length = 0;
+    const linked = await collect(client.sessions.participants('kid', { limit: 2 }));
+    expect(linked.map((l) => l.participant_id).sort()).toEqual([...ids].sort());
+    expect(env.emu.log.filter((e) => e.method === 'GET')).toHaveLength(3);
+    const items = await collect(client.sessions.upNext('kid', { limit: 4 }));
+    expect(items).toHaveLength(15);
+    expect(items[0]).toMatchObject({
+      title: expect.any(String),
+      poster_art_uri: expect.any(String),
+    });
+  });
+
+  it('remove() deletes the Session at the service and forgets it locally', async () => {
+    const [p] = await participants(1);
+    const { client } = platform();
+    await client.sessions.link('default', { appId: APP, participantId: p! });
+    const session = await client.sessions.ensure();
+    await client.sessions.remove('default');
+    expect(env.emu.state().sessions[session.session_id]).toMatchObject({ removed: true });
+    await expect(client.sessions.get('default')).resolves.toBeUndefined();
+    await expect(client.sessions.linked('default')).resolves.toEqual([]);
+    const next = await client.sessions.ensure();
+    expect(next.session_id).not.toBe(session.session_id);
+  });
+
+  it.each([
+    ['an empty participant ID', { appId: APP, participantId: '' }],
+    ['a participant ID over 255 characters', { appId: APP, participantId: 'p'.repeat(256) }],
+    ['a participant ID with "/"', { appId: APP, participantId: '../sessions' }],
+    ['a non-string app ID', { appId: 7, participantId: 'p' }],
+    ['no input', undefined],
+  ])('refuses %s before any request', async (_n, input) => {
+    const { client } = platform();
+    await expect(client.sessions.link('default', input as never)).rejects.toBeInstanceOf(
+      PaketInputError,
+    );
+    const pid = (input as { participantId?: unknown } | undefined)?.participantId;
+    if (pid !== 'p') {
+      await expect(client.sessions.unlink('default', pid as string)).rejects.toBeInstanceOf(
+        PaketInputError,
+      );
+    }
+    await expect(
+      client.sessions.link('', { appId: APP, participantId: 'p' }),
+    ).rejects.toBeInstanceOf(PaketInputError);
+    expect(() => client.sessions.participants('default', { limit: 51 })).toThrow(PaketInputError);
+    expect(() => client.sessions.upNext('default', { limit: 0 })).toThrow(PaketInputError);
+    expect(env.emu.log).toHaveLength(0);
+  });
+
+  it('encodes path parameters', async () => {
+    const { client } = platform();
+    await client.sessions.unlink('default', 'p?x=1#frag %2F');
+    const entry = env.emu.log.find((e) => e.method === 'DELETE')!;
+    expect(entry.path).toMatch(/\/p%3Fx%3D1%23frag%20%252F$/);
+    expect(entry.status).toBe(204);
+  });
+});
+
+describe('the fault matrix on link: every link ends present exactly once', () => {
+  it.each([
+    ['5xx then success', [{ status: 500 }]],
+    ['429 with Retry-After', [{ status: 429, retryAfter: 0 }]],
+    ['dropped before commit', [{ drop: 'before' as const }]],
+    ['dropped after commit', [{ drop: 'after' as const }]],
+    ['slower than timeoutMs', [{ delayMs: 400 }]],
+  ])('%s: delivered in the call', async (_n, faults) => {
+    const [p] = await participants(1);
+    const { client } = platform({ timeoutMs: 200, retry: { limit: 4, backoffLimitMs: 150 } });
+    const session = await client.sessions.ensure();
+    env.emu.injectFaults(LINK, faults);
+    await client.sessions.link('default', { appId: APP, participantId: p! });
+    expect(linksAt(session.session_id)).toEqual([p]);
+    await expect(client.pending()).resolves.toEqual([]);
+  });
+
+  it('malformed JSON in the answer: stays queued, the flush replays it, one link', async () => {
+    const [p] = await participants(1);
+    const { client } = platform();
+    const session = await client.sessions.ensure();
+    env.emu.injectFaults(LINK, [{ malformed: true }]);
+    const error = await client.sessions
+      .link('default', { appId: APP, participantId: p! })
+      .catch((e) => e);
+    expect(error).toMatchObject({ name: 'PaketNetworkError', queued: true });
+    expect(await client.flush()).toMatchObject({ delivered: 1, pending: 0 });
+    expect(linksAt(session.session_id)).toEqual([p]);
+    expect(await client.sessions.linked('default')).toHaveLength(1);
+  });
+
+  it('offline (every attempt fails): rejects queued, survives a restart, delivered once back', async () => {
+    const [p] = await participants(1);
+    const { client } = platform();
+    const session = await client.sessions.ensure();
+    env.emu.injectFaults(LINK, [{ drop: 'before' }], { repeat: true });
+    const error = await client.sessions
+      .link('default', { appId: APP, participantId: p! })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(PaketNetworkError);
+    expect((error as PaketNetworkError).queued).toBe(true);
+    expect(await client.pending()).toMatchObject([
+      { type: 'link', participantId: p, profileId: 'default' },
+    ]);
+    env.emu.clearFaults();
+    // A new client (an app restart) delivers the queue by itself.
+    platform({ autoFlush: true });
+    await vi.waitFor(() => expect(linksAt(session.session_id)).toEqual([p]));
+    await vi.waitFor(async () => expect(await client.pending()).toEqual([]));
+  });
+
+  it('5xx on every attempt: queued, reported as a PaketNetworkError with queued = true', async () => {
+    const [p] = await participants(1);
+    const { client } = platform();
+    await client.sessions.ensure();
+    env.emu.injectFaults(LINK, [{ status: 503 }], { repeat: true });
+    const error = await client.sessions
+      .link('default', { appId: APP, participantId: p! })
+      .catch((e) => e);
+    expect(error).toMatchObject({ name: 'PaketNetworkError', queued: true });
+    expect((error as Error).message).toContain('HTTP 503');
+    expect(await client.pending()).toHaveLength(1);
+  });
+
+  it('a permanent 4xx: rejected, removed from the queue, reported', async () => {
+    const [p] = await participants(1);
+    const { client, events } = platform();
+    await client.sessions.ensure();
+    env.emu.injectFaults(LINK, [{ status: 400 }]);
+    const error = await client.sessions
+      .link('default', { appId: APP, participantId: p! })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(PaketHttpError);
+    expect(await client.pending()).toEqual([]);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'outboxDropped', reason: 'rejected', status: 400 }),
+    );
+  });
+
+  it('a link with no Session yet while offline is queued, and the flush creates the Session', async () => {
+    const [p] = await participants(1);
+    const { client } = platform();
+    env.emu.injectFaults('*', [{ drop: 'before' }], { repeat: true });
+    await expect(
+      client.sessions.link('default', { appId: APP, participantId: p! }),
+    ).rejects.toMatchObject({ queued: true });
+    env.emu.clearFaults();
+    await client.flush();
+    const session = await client.sessions.ensure();
+    expect(linksAt(session.session_id)).toEqual([p]);
+    expect(Object.keys(env.emu.state().sessions)).toHaveLength(1);
+  });
+});
+
+describe('the outbox', () => {
+  it('offline link then unlink of the same participant ends unlinked', async () => {
+    const [p] = await participants(1);
+    const { client } = platform();
+    const session = await client.sessions.ensure();
+    env.emu.injectFaults('*', [{ drop: 'before' }], { repeat: true });
+    await client.sessions.link('default', { appId: APP, participantId: p! }).catch(() => undefined);
+    await client.sessions.unlink('default', p!).catch(() => undefined);
+    env.emu.clearFaults();
+    await client.flush();
+    expect(linksAt(session.session_id)).toEqual([]);
+    expect(await client.pending()).toEqual([]);
+  });
+
+  it('delivers in order: link A, link B, unlink A leaves only B', async () => {
+    const [a, b] = await participants(2);
+    const { client } = platform();
+    const session = await client.sessions.ensure();
+    env.emu.injectFaults('*', [{ drop: 'before' }], { repeat: true });
+    await client.sessions.link('default', { appId: APP, participantId: a! }).catch(() => undefined);
+    await client.sessions.link('default', { appId: APP, participantId: b! }).catch(() => undefined);
+    await client.sessions.unlink('default', a!).catch(() => undefined);
+    expect(
+      (await client.pending()).map((o) => `${o.type} ${o.participantId === a ? 'A' : 'B'}`),
+    ).toEqual(['link B', 'unlink A']);
+    env.emu.clearFaults();
+    expect(await client.flush()).toMatchObject({ delivered: 2, pending: 0 });
+    expect(linksAt(session.session_id)).toEqual([b]);
+  });
+
+  it('is bounded: past outboxLimit the oldest is dropped and reported', async () => {
+    const ids = await participants(3);
+    const { client, events } = platform({ outboxLimit: 2 });
+    await client.sessions.ensure();
+    env.emu.injectFaults('*', [{ drop: 'before' }], { repeat: true });
+    for (const p of ids)
+      await client.sessions
+        .link('default', { appId: APP, participantId: p })
+        .catch(() => undefined);
+    expect((await client.pending()).map((o) => o.participantId)).toEqual([ids[1], ids[2]]);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'outboxDropped', reason: 'overflow', participantId: ids[0] }),
+    );
+  });
+
+  it('flushes on the browser online event and after ensure()', async () => {
+    const [a, b] = await participants(2);
+    const { client } = platform({ autoFlush: true });
+    const session = await client.sessions.ensure();
+    env.emu.injectFaults('*', [{ drop: 'before' }], { repeat: true });
+    await client.sessions.link('default', { appId: APP, participantId: a! }).catch(() => undefined);
+    env.emu.clearFaults();
+    window.dispatchEvent(new Event('online'));
+    await vi.waitFor(() => expect(linksAt(session.session_id)).toEqual([a]));
+    env.emu.injectFaults('*', [{ drop: 'before' }], { repeat: true });
+    await client.sessions.link('default', { appId: APP, participantId: b! }).catch(() => undefined);
+    env.emu.clearFaults();
+    await client.sessions.ensure();
+    await vi.waitFor(() => expect(linksAt(session.session_id)).toEqual([a, b]));
+  });
+});
+
+describe('self-healing when the service lost the Session', () => {
+  async function loseSession(sessionId: string) {
+    await fetch(`${env.emu.url}/upnext/sessions/${sessionId}`, {
+      method: 'DELETE',
+      headers: {
+        authorization:
+          'Basic ' + Buffer.from(`${PLATFORM.username}:${PLATFORM.password}`).toString('base64'),
+      },
+    });
+  }
+
+  it('on link: a new Session, known links restored, the call completed, sessionReplaced reported', async () => {
+    const [a, b] = await participants(2);
+    const { client, events } = platform();
+    await client.sessions.link('default', { appId: APP, participantId: a! });
+    const old = await client.sessions.ensure();
+    await loseSession(old.session_id);
+    const link = await client.sessions.link('default', { appId: APP, participantId: b! });
+    const fresh = await client.sessions.ensure();
+    expect(fresh.session_id).not.toBe(old.session_id);
+    expect(link.session_id).toBe(fresh.session_id);
+    expect(linksAt(fresh.session_id).sort()).toEqual([a, b].sort());
+    expect((await client.sessions.linked('default')).map((l) => l.session_id)).toEqual([
+      fresh.session_id,
+      fresh.session_id,
+    ]);
+    expect(events).toContainEqual({
+      type: 'sessionReplaced',
+      profileId: 'default',
+      previousSessionId: old.session_id,
+      sessionId: fresh.session_id,
+    });
+  });
+
+  it('on a list: replaced, links restored, and the list read from the new Session', async () => {
+    const [a] = await participants(1);
+    const { client } = platform();
+    await client.sessions.link('default', { appId: APP, participantId: a! });
+    const old = await client.sessions.ensure();
+    await loseSession(old.session_id);
+    const linked = await collect(client.sessions.participants('default'));
+    expect(linked.map((l) => l.participant_id)).toEqual([a]);
+    expect((await client.sessions.ensure()).session_id).not.toBe(old.session_id);
+  });
+
+  it('a 404 for an unknown participant is not a lost Session: rejected, Session kept', async () => {
+    const { client } = platform();
+    const session = await client.sessions.ensure();
+    await expect(
+      client.sessions.link('default', { appId: APP, participantId: 'no-such' }),
+    ).rejects.toMatchObject({
+      status: 404,
+    });
+    expect((await client.sessions.ensure()).session_id).toBe(session.session_id);
+  });
+});
