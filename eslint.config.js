@@ -18,6 +18,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['test/e2e/pages/**/*.js'],
+    languageOptions: { globals: { window: 'readonly' } },
+  },
+  {
     // Architecture: only the transport imports ky, only the storage layer imports idb-keyval.
     files: ['src/**/*.ts'],
     ignores: ['src/transport/http.ts'],

@@ -1,19 +1,30 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-// The SDK's package build: ES modules for Node 20 and browsers, at a syntax level that
-// Chromium 63 (Tizen 2019) parses. Dependencies are bundled so the package has none at
-// run time in a browser without a bundler.
+const shims = fileURLToPath(new URL('./src/shims.ts', import.meta.url));
+
+// Stage one of the SDK build (scripts/build.mjs runs it): bundle src/ with its dependencies
+// at ES2022, replacing the globals old TV engines lack with src/shims.ts. Stage two lowers
+// the syntax with Babel (Chromium 63 for the modern build, ES5 for the legacy one).
 export default defineConfig({
   build: {
-    target: 'chrome63',
-    outDir: 'dist',
+    target: 'esnext',
+    outDir: '.cache/build/esm',
     emptyOutDir: true,
-    sourcemap: true,
     minify: false,
     lib: {
       entry: 'src/index.ts',
       formats: ['es'],
       fileName: () => 'paket-tv-sdk.js',
+    },
+    rollupOptions: {
+      transform: {
+        inject: {
+          globalThis: [shims, 'default'],
+          'Object.hasOwn': [shims, 'hasOwn'],
+          'Object.fromEntries': [shims, 'fromEntries'],
+        },
+      },
     },
   },
 });

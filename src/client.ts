@@ -1,14 +1,14 @@
-import { PaketInputError } from './errors/PaketInputError';
-import type { PaketEvent, PaketEventHandler } from './events';
-import type { ParticipantsResource } from './resources/participants';
-import type { SessionsResource } from './resources/sessions';
-import { createIdentityResource } from './resources/identity';
-import { createLinks, type FlushResult, type QueuedOperation } from './resources/links';
-import { getStatus } from './resources/status';
-import type { StorageAdapter, StorageKind } from './storage/adapter';
-import { createRecordStorage } from './storage/records';
-import { createTransport, type CredentialsOption, type RetryOptions } from './transport/http';
-import type { PaketSession, PaketStatus } from './types';
+import { PaketInputError } from './errors/PaketInputError.js';
+import type { PaketEvent, PaketEventHandler } from './events.js';
+import type { ParticipantsResource } from './resources/participants.js';
+import type { SessionsResource } from './resources/sessions.js';
+import { createIdentityResource } from './resources/identity.js';
+import { createLinks, type FlushResult, type QueuedOperation } from './resources/links.js';
+import { getStatus } from './resources/status.js';
+import type { StorageAdapter, StorageKind } from './storage/adapter.js';
+import { createRecordStorage } from './storage/records.js';
+import { createTransport, type CredentialsOption, type RetryOptions } from './transport/http.js';
+import type { PaketSession, PaketStatus } from './types.js';
 
 /** The production API. */
 export const DEFAULT_BASE_URL = 'https://api.paket.tv/v1';

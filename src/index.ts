@@ -1,14 +1,14 @@
 // The public API of paket-tv-sdk. Everything a user may import is exported here, by name.
 
-export { createPaketClient, DEFAULT_BASE_URL } from './client';
-export type { PaketClient, PaketClientOptions } from './client';
-export type { SessionsResource } from './resources/sessions';
-export type { ParticipantsResource } from './resources/participants';
-export type { CreateOptions } from './resources/create';
-export type { IdentityResource } from './resources/identity';
-export type { FlushResult, LinkInput, QueuedOperation } from './resources/links';
-export type { PaketCredentials, CredentialsOption, RetryOptions } from './transport/http';
-export type { PaketEvent, PaketEventHandler } from './events';
+export { createPaketClient, DEFAULT_BASE_URL } from './client.js';
+export type { PaketClient, PaketClientOptions } from './client.js';
+export type { SessionsResource } from './resources/sessions.js';
+export type { ParticipantsResource } from './resources/participants.js';
+export type { CreateOptions } from './resources/create.js';
+export type { IdentityResource } from './resources/identity.js';
+export type { FlushResult, LinkInput, QueuedOperation } from './resources/links.js';
+export type { PaketCredentials, CredentialsOption, RetryOptions } from './transport/http.js';
+export type { PaketEvent, PaketEventHandler } from './events.js';
 export type {
   PaketStatus,
   PaketSession,
@@ -17,12 +17,12 @@ export type {
   PaketLinkedParticipant,
   PaketListItem,
   PaketListPage,
-} from './types';
-export { PaketError } from './errors/PaketError';
-export { PaketHttpError } from './errors/PaketHttpError';
-export { PaketNetworkError } from './errors/PaketNetworkError';
-export { PaketTimeoutError } from './errors/PaketTimeoutError';
-export { PaketInputError } from './errors/PaketInputError';
-export { PaketStorageError } from './errors/PaketStorageError';
-export type { PaketStorageFailure } from './errors/PaketStorageError';
-export type { StorageAdapter, StorageKind } from './storage/adapter';
+} from './types.js';
+export { PaketError } from './errors/PaketError.js';
+export { PaketHttpError } from './errors/PaketHttpError.js';
+export { PaketNetworkError } from './errors/PaketNetworkError.js';
+export { PaketTimeoutError } from './errors/PaketTimeoutError.js';
+export { PaketInputError } from './errors/PaketInputError.js';
+export { PaketStorageError } from './errors/PaketStorageError.js';
+export type { PaketStorageFailure } from './errors/PaketStorageError.js';
+export type { StorageAdapter, StorageKind } from './storage/adapter.js';

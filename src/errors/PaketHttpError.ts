@@ -1,4 +1,4 @@
-import { PaketError } from './PaketError';
+import { PaketError } from './PaketError.js';
 
 /**
  * The service answered with a status the call cannot use (any non-2xx after retries), or

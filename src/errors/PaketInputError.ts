@@ -1,4 +1,4 @@
-import { PaketError } from './PaketError';
+import { PaketError } from './PaketError.js';
 
 /** An argument or option was invalid; thrown before any request is made. */
 export class PaketInputError extends PaketError {

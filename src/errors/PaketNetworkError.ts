@@ -1,4 +1,4 @@
-import { PaketError } from './PaketError';
+import { PaketError } from './PaketError.js';
 
 /**
  * The service could not be reached (offline, DNS, connection refused or dropped) after

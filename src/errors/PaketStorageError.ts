@@ -1,4 +1,4 @@
-import { PaketError } from './PaketError';
+import { PaketError } from './PaketError.js';
 
 /** Why a storage call failed. */
 export type PaketStorageFailure = 'timeout' | 'quota' | 'unavailable' | 'error';

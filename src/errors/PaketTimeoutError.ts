@@ -1,4 +1,4 @@
-import { PaketNetworkError } from './PaketNetworkError';
+import { PaketNetworkError } from './PaketNetworkError.js';
 
 /** Every attempt of the call took longer than `timeoutMs`. A kind of network error. */
 export class PaketTimeoutError extends PaketNetworkError {

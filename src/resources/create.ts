@@ -1,6 +1,6 @@
-import { PaketInputError } from '../errors/PaketInputError';
-import type { Transport } from '../transport/http';
-import { expectObject } from './validate';
+import { PaketInputError } from '../errors/PaketInputError.js';
+import type { Transport } from '../transport/http.js';
+import { expectObject } from './validate.js';
 
 /** Options of a create call. */
 export interface CreateOptions {

@@ -6,14 +6,14 @@
 // - Pages and app instances share the record: only the owner sends the POST, the others
 //   wait for it; an owner that stops beating (crashed, closed) is taken over after STALE_MS.
 // - The key survives a crash, so the resumed POST is answered with the same object.
-import type { PaketEvent } from '../events';
-import { PaketInputError } from '../errors/PaketInputError';
-import { PaketStorageError } from '../errors/PaketStorageError';
-import type { RecordStorage } from '../storage/records';
-import { KEY_PREFIX } from '../storage/records';
-import type { Transport } from '../transport/http';
-import { uuidv4 } from '../transport/uuid';
-import { createObject, type CreateOptions } from './create';
+import type { PaketEvent } from '../events.js';
+import { PaketInputError } from '../errors/PaketInputError.js';
+import { PaketStorageError } from '../errors/PaketStorageError.js';
+import type { RecordStorage } from '../storage/records.js';
+import { KEY_PREFIX } from '../storage/records.js';
+import type { Transport } from '../transport/http.js';
+import { uuidv4 } from '../transport/uuid.js';
+import { createObject, type CreateOptions } from './create.js';
 
 export const HEARTBEAT_MS = 1000;
 export const STALE_MS = 4000;
@@ -84,7 +84,7 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
   const method = `${kind}s.ensure`;
 
   const recordKey = async (profileId: string): Promise<string> =>
-    `${KEY_PREFIX}${await transport.namespace()}:${kind}:${profileId}`;
+    KEY_PREFIX + (await transport.namespace()) + `:${kind}:${profileId}`;
 
   /** The record, or `undefined`; anything malformed or foreign counts as absent. */
   const parse = (value: unknown): IdentityRecord<T> | undefined => {

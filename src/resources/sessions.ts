@@ -1,6 +1,6 @@
-import type { PaketSession } from '../types';
-import type { IdentityResource } from './identity';
-import type { Links } from './links';
+import type { PaketSession } from '../types.js';
+import type { IdentityResource } from './identity.js';
+import type { Links } from './links.js';
 
 /**
  * The platform side: one Session per profile ({@link IdentityResource}), and the links of

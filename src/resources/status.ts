@@ -1,6 +1,6 @@
-import type { Transport } from '../transport/http';
-import type { PaketStatus } from '../types';
-import { expectObject } from './validate';
+import type { Transport } from '../transport/http.js';
+import type { PaketStatus } from '../types.js';
+import { expectObject } from './validate.js';
 
 /** `GET /v1`: the API status. */
 export async function getStatus(transport: Transport): Promise<PaketStatus> {

@@ -1,5 +1,5 @@
-import { PaketHttpError } from '../errors/PaketHttpError';
-import type { TransportResponse } from '../transport/http';
+import { PaketHttpError } from '../errors/PaketHttpError.js';
+import type { TransportResponse } from '../transport/http.js';
 
 /**
  * The answer's body as an object carrying a non-empty string `idField`; anything else is

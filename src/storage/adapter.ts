@@ -1,4 +1,4 @@
-import { PaketStorageError, type PaketStorageFailure } from '../errors/PaketStorageError';
+import { PaketStorageError, type PaketStorageFailure } from '../errors/PaketStorageError.js';
 
 /**
  * A key-value store the SDK keeps its records in. Values are plain JSON-compatible

@@ -1,6 +1,6 @@
 // The only module that imports idb-keyval.
 import { createStore, del, get, set, update } from 'idb-keyval';
-import type { StorageAdapter } from './adapter';
+import type { StorageAdapter } from './adapter.js';
 
 /** The SDK's own IndexedDB database and object store. */
 export const IDB_DATABASE = 'paket-tv-sdk';

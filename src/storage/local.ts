@@ -1,4 +1,4 @@
-import type { StorageAdapter } from './adapter';
+import type { StorageAdapter } from './adapter.js';
 
 /** The engine's `localStorage`, or `undefined` where it is missing or refuses to work. */
 export function usableLocalStorage(): Storage | undefined {

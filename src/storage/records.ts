@@ -1,7 +1,7 @@
-import type { PaketEvent } from '../events';
-import { bounded, memoryAdapter, type StorageAdapter, type StorageKind } from './adapter';
-import { indexedDbAdapter } from './idb';
-import { localStorageAdapter, usableLocalStorage } from './local';
+import type { PaketEvent } from '../events.js';
+import { bounded, memoryAdapter, type StorageAdapter, type StorageKind } from './adapter.js';
+import { indexedDbAdapter } from './idb.js';
+import { localStorageAdapter, usableLocalStorage } from './local.js';
 
 /** Prefix of every key the SDK writes, in IndexedDB and in localStorage. */
 export const KEY_PREFIX = 'paket-tv-sdk:';

@@ -52,3 +52,19 @@ export function toHex(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i++) out += (bytes[i]! + 0x100).toString(16).slice(1);
   return out;
 }
+
+/**
+ * A short, stable, non-reversible-at-a-glance name for a text (two 32-bit FNV-1a hashes):
+ * enough to keep stored records apart without writing the text itself to storage.
+ */
+export function hashText(text: string): string {
+  const bytes = utf8(text);
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ bytes.length;
+  for (let i = 0; i < bytes.length; i++) {
+    a = Math.imul(a ^ bytes[i]!, 0x01000193);
+    b = Math.imul(b ^ bytes[bytes.length - 1 - i]!, 0x01000193);
+  }
+  const hex = (n: number): string => ('0000000' + (n >>> 0).toString(16)).slice(-8);
+  return hex(a) + hex(b);
+}

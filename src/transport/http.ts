@@ -2,15 +2,13 @@
 // wire lives here: Basic auth, JSON, Idempotency-Key, signing, retries, per-attempt
 // timeouts, and the translation of every failure into a typed Paket error.
 import ky, { HTTPError, TimeoutError } from 'ky';
-import type { PaketEvent } from '../events';
-import { PaketHttpError } from '../errors/PaketHttpError';
-import { PaketInputError } from '../errors/PaketInputError';
-import { PaketNetworkError } from '../errors/PaketNetworkError';
-import { PaketTimeoutError } from '../errors/PaketTimeoutError';
-import { base64Utf8, toHex, utf8 } from './encoding';
-import { sha256 } from './sha256';
-import { paketSignature } from './sign';
-import { uuidv4 } from './uuid';
+import type { PaketEvent } from '../events.js';
+import { PaketHttpError } from '../errors/PaketHttpError.js';
+import { PaketInputError } from '../errors/PaketInputError.js';
+import { PaketNetworkError } from '../errors/PaketNetworkError.js';
+import { PaketTimeoutError } from '../errors/PaketTimeoutError.js';
+import { base64Utf8, hashText } from './encoding.js';
+import { uuidv4 } from './uuid.js';
 
 /** API credentials: the client's API Username and API Secret Key. */
 export interface PaketCredentials {
@@ -102,7 +100,7 @@ export function createTransport(config: TransportConfig): Transport {
     key: string | undefined,
   ): Promise<TransportResponse> {
     const path = displayPath(spec.segments);
-    const url = config.baseUrl.replace(/\/+$/, '') + path.slice(basePath.length);
+    const url = config.baseUrl + path.slice(basePath.length);
     const rawBody = spec.body === undefined ? '' : JSON.stringify(spec.body);
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -111,17 +109,21 @@ export function createTransport(config: TransportConfig): Transport {
     if (rawBody) headers['content-type'] = 'application/json';
     if (key) headers['idempotency-key'] = key;
     if (config.apiVersion) headers['paket-version'] = config.apiVersion;
-    const searchParams: Record<string, string | number> = {};
-    for (const [name, value] of Object.entries(spec.query ?? {})) {
-      if (value !== undefined) searchParams[name] = value;
+    // The query is built here rather than by ky, whose searchParams path needs
+    // URLSearchParams and Object.fromEntries (missing from older TV engines).
+    let query = '';
+    for (const name of Object.keys(spec.query ?? {})) {
+      const value = spec.query?.[name];
+      if (value !== undefined) {
+        query += `${query ? '&' : '?'}${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+      }
     }
 
     let response: Response;
     try {
-      response = await ky(url, {
+      response = await ky(url + query, {
         method: spec.method,
         headers,
-        searchParams,
         ...(rawBody ? { body: rawBody } : {}),
         timeout: config.timeoutMs,
         throwHttpErrors: true,
@@ -154,6 +156,8 @@ export function createTransport(config: TransportConfig): Transport {
               if (config.signRequests) {
                 const timestamp = String(Date.now());
                 request.headers.set('x-paket-timestamp', timestamp);
+                // Loaded on demand: apps that do not sign never download the HMAC code.
+                const { paketSignature } = await import('./sign.js');
                 request.headers.set(
                   'x-paket-signature',
                   await paketSignature(creds.password, timestamp, rawBody),
@@ -207,7 +211,7 @@ export function createTransport(config: TransportConfig): Transport {
     displayPath,
     namespace: async () => {
       const { username } = await credentials();
-      return toHex(sha256(utf8(`${config.baseUrl}\n${username}`))).slice(0, 20);
+      return hashText(`${config.baseUrl}\n${username}`);
     },
     async request(spec) {
       const key =

@@ -1,5 +1,5 @@
-import { toHex, utf8 } from './encoding';
-import { hmacSha256 } from './sha256';
+import { toHex, utf8 } from './encoding.js';
+import { hmacSha256 } from './sha256.js';
 
 interface SubtleLike {
   importKey: SubtleCrypto['importKey'];
@@ -28,7 +28,8 @@ export async function paketSignature(
       const k = await webCrypto.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, [
         'sign',
       ]);
-      return `sha256=${toHex(new Uint8Array(await webCrypto.sign('HMAC', k, message)))}`;
+      const mac = await webCrypto.sign('HMAC', k, message);
+      return 'sha256=' + toHex(new Uint8Array(mac));
     } catch {
       // Some engines expose `crypto.subtle` but refuse to use it outside a secure context.
     }

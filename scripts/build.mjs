@@ -1,0 +1,107 @@
+// Builds the package into dist/:
+//   dist/paket-tv-sdk.js (+ chunks)  ES modules, Chromium 63 syntax (Tizen 2019), for Node 20,
+//                                    browsers and bundlers; rarely used code split off
+//   dist/legacy/paket-tv-sdk.js      ES5 UMD (global `PaketTV`) with its polyfills, minified
+//   .cache/size/modern.min.js        the modern entry minified, as size-limit measures it
+// Stage one bundles with Vite at ES2022 (vite.config.ts); stage two lowers the syntax with
+// Babel, whose loose class-field assumptions keep ky's private fields small.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { transformAsync } from '@babel/core';
+import { minify } from 'terser';
+import { build } from 'vite';
+import privateToPublic from './babel-private-to-public.mjs';
+
+const ASSUMPTIONS = {
+  setPublicClassFields: true,
+  setClassMethods: true,
+  setComputedProperties: true,
+  skipForOfIteratorClosing: true,
+  iterableIsArray: false,
+  noDocumentAll: true,
+  noClassCalls: true,
+  ignoreFunctionLength: true,
+  constantSuper: true,
+  setSpreadProperties: true,
+  objectRestNoSymbols: true,
+  superIsCallableConstructor: true,
+};
+
+async function lower(code, chrome, filename) {
+  // Private members first, in a pass of their own: preset-env would lower whole classes
+  // (private members included) before a plugin in the same pass reaches them.
+  const publicMembers = await transformAsync(code, {
+    filename,
+    babelrc: false,
+    configFile: false,
+    sourceType: 'module',
+    plugins: [privateToPublic],
+  });
+  const result = await transformAsync(publicMembers.code, {
+    filename,
+    babelrc: false,
+    configFile: false,
+    sourceType: 'module',
+    assumptions: ASSUMPTIONS,
+    presets: [['@babel/preset-env', { targets: { chrome }, modules: false, bugfixes: true }]],
+  });
+  return result.code;
+}
+
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist/legacy', { recursive: true });
+mkdirSync('.cache/size', { recursive: true });
+
+// Modern ES modules.
+await build({ configFile: 'vite.config.ts', logLevel: 'warn' });
+const esm = '.cache/build/esm';
+for (const file of readdirSync(esm).filter((f) => f.endsWith('.js'))) {
+  writeFileSync(join('dist', file), await lower(readFileSync(join(esm, file), 'utf8'), '63', file));
+}
+// What an app downloads at start: the entry and every chunk it imports statically (chunks
+// loaded by import() only when used, such as signing or lists, are left out), minified.
+const closure = [];
+const visit = (file) => {
+  if (closure.includes(file)) return;
+  closure.push(file);
+  const code = readFileSync(join('dist', file), 'utf8');
+  for (const m of code.matchAll(/^import\s[^;]*?from\s*"\.\/([^"]+)"/gm)) visit(m[1]);
+};
+visit('paket-tv-sdk.js');
+let startup = '';
+for (const file of closure) {
+  const min = await minify(readFileSync(join('dist', file), 'utf8'), {
+    module: true,
+    ecma: 2017,
+    compress: { passes: 2 },
+    mangle: { properties: { regex: /^__p_/ } },
+  });
+  startup += min.code + '\n';
+}
+writeFileSync('.cache/size/modern.min.js', startup);
+writeFileSync('.cache/size/modern.files.json', JSON.stringify(closure));
+
+// Legacy ES5 UMD.
+await build({
+  configFile: 'vite.config.ts',
+  logLevel: 'warn',
+  build: {
+    outDir: '.cache/build/legacy',
+    lib: { entry: 'src/legacy.ts', formats: ['umd'], name: 'PaketTV', fileName: () => 'legacy.js' },
+    rollupOptions: { output: { codeSplitting: false } },
+  },
+});
+const es5 = await lower(readFileSync('.cache/build/legacy/legacy.js', 'utf8'), '38', 'legacy.js');
+const legacy = await minify(es5, {
+  ecma: 5,
+  compress: { passes: 2 },
+  mangle: process.env.NO_PROP_MANGLE ? true : { properties: { regex: /^__p_/ } },
+});
+writeFileSync('dist/legacy/paket-tv-sdk.js', legacy.code);
+writeFileSync('dist/legacy/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
+writeFileSync(
+  'dist/legacy/index.d.ts',
+  "// The legacy bundle exports the same API as the package's main entry.\n" +
+    "import * as PaketTV from '../index.js';\nexport = PaketTV;\n",
+);
+console.log('built dist/');

@@ -1,0 +1,91 @@
+// The rare paths of linking, loaded on demand: replacing a Session the service lost, and
+// removing a Session. An app that never meets them does not download this code.
+import { PaketError } from '../errors/PaketError.js';
+import type { Transport } from '../transport/http.js';
+import { uuidv4 } from '../transport/uuid.js';
+import type { PaketSession } from '../types.js';
+import { isStatus, SESSIONS, type LinkInternals, type QueuedOperation } from './links.js';
+
+/** Does the service still have this Session? (A 404 on a link may name the participant instead.) */
+export async function sessionGone(transport: Transport, session: PaketSession): Promise<boolean> {
+  try {
+    await transport.request({
+      method: 'GET',
+      segments: [...SESSIONS, session.session_id, 'participants'],
+      query: { limit: 1 },
+    });
+    return false;
+  } catch (error) {
+    if (isStatus(error, 404)) return true;
+    throw error;
+  }
+}
+
+/**
+ * Replaces a Session the service lost: a new Session for the profile, and a re-link of every
+ * participant known for it queued at the head of the outbox. Reports `sessionReplaced`.
+ */
+export async function replaceSession(
+  links: LinkInternals,
+  profileId: string,
+  old: PaketSession,
+  except?: string,
+): Promise<PaketSession> {
+  const { sessions, emit } = links.config;
+  const linked = links.linkedOf(profileId);
+  const known = await linked.read();
+  await sessions.forget(profileId);
+  const fresh = await sessions.ensure(profileId);
+  await linked.change((items) => items.splice(0));
+  await links.outbox.change((ops) => {
+    const relinks: QueuedOperation[] = known
+      .filter(
+        (l) =>
+          l.participant_id !== except &&
+          !ops.some((o) => o.profileId === profileId && o.participantId === l.participant_id),
+      )
+      .map((l) => ({
+        id: uuidv4(),
+        type: 'link',
+        profileId,
+        participantId: l.participant_id,
+        appId: l.app_id,
+        key: uuidv4(),
+        queuedAt: new Date().toISOString(),
+      }));
+    ops.splice(ops[0]?.id === links.inFlight() ? 1 : 0, 0, ...relinks);
+  });
+  emit({
+    type: 'sessionReplaced',
+    profileId,
+    previousSessionId: old.session_id,
+    sessionId: fresh.session_id,
+  });
+  return fresh;
+}
+
+/** Deletes the profile's Session at the service, then forgets it, its links and its queue. */
+export async function removeSession(links: LinkInternals, profileId: string): Promise<void> {
+  const { sessions, transport } = links.config;
+  const session = await sessions.get(profileId);
+  if (session) {
+    try {
+      await transport.request({ method: 'DELETE', segments: [...SESSIONS, session.session_id] });
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+    }
+  }
+  const dropped: QueuedOperation[] = [];
+  await links.outbox.change((ops) => {
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const o = ops[i] as QueuedOperation;
+      if (o.profileId === profileId && o.id !== links.inFlight()) dropped.push(...ops.splice(i, 1));
+    }
+  });
+  for (const o of dropped) {
+    links.report('outboxDropped', o, { reason: 'removed' });
+    links.settle(o.id, new PaketError(`${o.type} of ${o.participantId} dropped: Session removed`));
+  }
+  await links.linkedOf(profileId).change((items) => items.splice(0));
+  await sessions.forget(profileId);
+}
