@@ -23,6 +23,7 @@ export default defineConfig({
           globalThis: [shims, 'default'],
           'Object.hasOwn': [shims, 'hasOwn'],
           'Object.fromEntries': [shims, 'fromEntries'],
+          'Object.entries': [shims, 'entries'],
         },
       },
     },

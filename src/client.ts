@@ -100,33 +100,36 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
   const transport = createTransport({
     baseUrl,
     credentials,
-    timeoutMs: checkNumber('timeoutMs', options.timeoutMs, 10_000, 1, 2_147_483_647),
+    timeoutMs: option('timeoutMs', options.timeoutMs, 10_000, range(1, 2_147_483_647)),
     retry: {
-      limit: checkNumber('retry.limit', retry.limit, 2, 0, 10, true),
-      backoffLimitMs: checkNumber(
-        'retry.backoffLimitMs',
-        retry.backoffLimitMs,
-        10_000,
-        0,
-        3_600_000,
-      ),
-      maxRetryAfterMs: checkNumber(
+      limit: option('retry.limit', retry.limit, 2, range(0, 10, true)),
+      backoffLimitMs: option('retry.backoffLimitMs', retry.backoffLimitMs, 10_000, range(0, 3.6e6)),
+      maxRetryAfterMs: option(
         'retry.maxRetryAfterMs',
         retry.maxRetryAfterMs,
         60_000,
-        0,
-        3_600_000,
+        range(0, 3.6e6),
       ),
     },
-    apiVersion: checkApiVersion(options.apiVersion),
+    apiVersion: option<string | undefined>('apiVersion', options.apiVersion, undefined, [
+      (v) => typeof v === 'string' && /^[\w.-]{1,64}$/.test(v),
+      'must be a version name such as 2024-12-01',
+    ]),
     signRequests: options.signRequests === true,
-    fetch: checkFetch(options.fetch),
+    fetch: option<typeof fetch | undefined>('fetch', options.fetch, undefined, [
+      (v) => typeof v === 'function',
+      'must be a function',
+    ]),
     emit,
   });
 
   const storage = createRecordStorage({
-    custom: checkStorage(options.storage),
-    timeoutMs: checkNumber('storageTimeoutMs', options.storageTimeoutMs, 3000, 1, 600_000),
+    custom: option<StorageAdapter | undefined>('storage', options.storage, undefined, [
+      (v) =>
+        !!v && ['get', 'set', 'delete', 'update'].every((m) => typeof v[m as 'get'] === 'function'),
+      'must have get, set, delete and update functions',
+    ]),
+    timeoutMs: option('storageTimeoutMs', options.storageTimeoutMs, 3000, range(1, 600_000)),
     emit,
   });
   const identity = { transport, storage, emit };
@@ -139,7 +142,7 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
   const links = createLinks({
     ...identity,
     sessions,
-    outboxLimit: checkNumber('outboxLimit', options.outboxLimit, 100, 1, 10_000, true),
+    outboxLimit: option('outboxLimit', options.outboxLimit, 100, range(1, 10_000, true)),
   });
   const autoFlush = options.autoFlush !== false;
   const flushSoon = (): void => {
@@ -191,76 +194,43 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 function checkBaseUrl(value: unknown, allowInsecureHttp: boolean | undefined): string {
-  let url: URL;
+  let url: URL | undefined;
   try {
-    if (typeof value !== 'string') throw new TypeError();
-    url = new URL(value);
+    url = new URL(value as string);
   } catch {
-    throw new PaketInputError('baseUrl', 'must be an absolute http(s) URL');
+    // reported below
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new PaketInputError('baseUrl', 'must use https: (or http: on loopback)');
-  }
-  if (url.username || url.password) {
-    throw new PaketInputError('baseUrl', 'must not carry credentials; use the credentials option');
-  }
-  if (url.search || url.hash) {
-    throw new PaketInputError('baseUrl', 'must not have a query or a fragment');
-  }
-  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname) && allowInsecureHttp !== true) {
+  if (
+    typeof value !== 'string' ||
+    !url ||
+    !/^https?:$/.test(url.protocol) ||
+    url.username ||
+    url.password ||
+    url.search ||
+    url.hash ||
+    (url.protocol === 'http:' && !LOOPBACK.test(url.hostname) && allowInsecureHttp !== true)
+  ) {
     throw new PaketInputError(
       'baseUrl',
-      'uses plain http: on a non-loopback host; use https: or set allowInsecureHttp',
+      'must be an absolute https: URL (http: only on loopback or with allowInsecureHttp) without credentials, query or fragment',
     );
   }
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
-function checkNumber(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  min: number,
-  max: number,
-  integer = false,
-): number {
+type Rule<T> = [valid: (value: T) => boolean, rule: string];
+
+/** A number from `min` to `max` (an integer when `integer`). */
+function range(min: number, max: number, integer?: boolean): Rule<number> {
+  return [
+    (v) => typeof v === 'number' && v >= min && v <= max && (!integer || v % 1 === 0),
+    `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`,
+  ];
+}
+
+/** The option's value, or `fallback` when it is not given; a PaketInputError when invalid. */
+function option<T>(name: string, value: T | undefined, fallback: T, [valid, rule]: Rule<T>): T {
   if (value === undefined) return fallback;
-  if (
-    typeof value !== 'number' ||
-    !(value >= min && value <= max) ||
-    (integer && Math.floor(value) !== value)
-  ) {
-    throw new PaketInputError(
-      name,
-      `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`,
-    );
-  }
-  return value;
-}
-
-function checkApiVersion(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^[\w.-]{1,64}$/.test(value)) {
-    throw new PaketInputError('apiVersion', 'must be a version name such as 2024-12-01');
-  }
-  return value;
-}
-
-function checkFetch(value: typeof fetch | undefined): typeof fetch | undefined {
-  if (value !== undefined && typeof value !== 'function') {
-    throw new PaketInputError('fetch', 'must be a function');
-  }
-  return value;
-}
-
-function checkStorage(value: StorageAdapter | undefined): StorageAdapter | undefined {
-  if (value === undefined) return undefined;
-  const ok =
-    value &&
-    typeof value.get === 'function' &&
-    typeof value.set === 'function' &&
-    typeof value.delete === 'function' &&
-    typeof value.update === 'function';
-  if (!ok) throw new PaketInputError('storage', 'must have get, set, delete and update functions');
+  if (!valid(value)) throw new PaketInputError(name, rule);
   return value;
 }

@@ -1,8 +1,8 @@
 // Stand-ins for the few newer built-ins the SDK and ky use, injected at build time in place
 // of the globals (see vite.config.ts): old TV engines get them without the SDK changing any
-// global the host app sees. `globalThis` arrived in Chromium 71, `Object.fromEntries` in 73,
-// `Object.hasOwn` in 93. This module must not name those globals itself (they would be
-// replaced by itself), hence the indirect lookups.
+// global the host app sees. `Object.entries` arrived in Chromium 54, `globalThis` in 71,
+// `Object.fromEntries` in 73, `Object.hasOwn` in 93. This module must not name those globals
+// itself (they would be replaced by itself), hence the indirect lookups.
 
 declare const self: typeof globalThis | undefined;
 declare const global: typeof globalThis | undefined;
@@ -19,6 +19,7 @@ export default root;
 const O = Object as unknown as {
   hasOwn?: (object: object, key: PropertyKey) => boolean;
   fromEntries?: typeof Object.fromEntries;
+  entries?: typeof Object.entries;
 };
 
 export const hasOwn: (object: object, key: PropertyKey) => boolean =
@@ -31,3 +32,8 @@ export const fromEntries: typeof Object.fromEntries =
     for (const [key, value] of entries) out[key] = value;
     return out;
   });
+
+export const entries: typeof Object.entries =
+  O.entries ??
+  (<T>(object: Record<string, T>): [string, T][] =>
+    Object.keys(object).map((key): [string, T] => [key, object[key] as T]));

@@ -291,7 +291,11 @@ describe('onEvent', () => {
   it('reports each attempt, and a throwing listener does not break the call', async () => {
     const { c, events } = client([{ status: 500 }, { status: 200, body: SESSION }]);
     await c.sessions.create();
-    expect(events.map((e) => e.type)).toEqual(['request', 'retry', 'request']);
+    expect(events.map((e) => e.type).filter((t) => t === 'request' || t === 'retry')).toEqual([
+      'request',
+      'retry',
+      'request',
+    ]);
     const fake = scriptedFetch([{ status: 200, body: SESSION }]);
     const throwing = createPaketClient({
       credentials: CREDS,
