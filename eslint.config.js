@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.cache/', 'test-results/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      '.cache/',
+      'test-results/',
+      'demo-app/dist/',
+      'demo-app/packages/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

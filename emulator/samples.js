@@ -1,3 +1,5 @@
+import { encodePng } from './png.js';
+
 // Realistic sample Up Next items, given to every new Participant so that a linked Session
 // shows a filled row in the demo. Titles are invented; posters are served by the emulator.
 
@@ -82,7 +84,7 @@ export function sampleItems(ordinal, origin, now) {
     );
     items.push({
       ...base,
-      poster_art_uri: `${origin}/media/posters/${String(base.content_id)}.svg`,
+      poster_art_uri: `${origin}/media/posters/${String(base.content_id)}.png`,
       poster_art_aspect_ratio: 'aspect_ratio_16_9',
       hidden: false,
       updated_at: new Date(Date.parse(now) - (i + 1) * 3_600_000).toISOString(),
@@ -91,18 +93,29 @@ export function sampleItems(ordinal, origin, now) {
   return items;
 }
 
-const COLORS = ['#1f4e79', '#7a2e3a', '#2e6b3a', '#6b4f1d', '#3d2e6b', '#1d5f6b'];
+const COLORS = [
+  [0x1f, 0x4e, 0x79],
+  [0x7a, 0x2e, 0x3a],
+  [0x2e, 0x6b, 0x3a],
+  [0x6b, 0x4f, 0x1d],
+  [0x3d, 0x2e, 0x6b],
+  [0x1d, 0x5f, 0x6b],
+];
 
 /**
- * A 16:9 SVG poster with the item's title, so the demo shows art with no network.
+ * A 16:9 PNG poster for a content ID: a diagonal gradient in a colour picked from the ID,
+ * so the demo shows art with no network. (PNG rather than SVG: TV engines and Lightning's
+ * createImageBitmap path decode it everywhere.)
  * @param {string} contentId
  */
-export function posterSvg(contentId) {
-  const item = CATALOG.find((c) => c.content_id === contentId);
-  const title = item ? String(item.title) : contentId;
+export function posterPng(contentId) {
   let hash = 0;
   for (let i = 0; i < contentId.length; i++) hash = (hash * 31 + contentId.charCodeAt(i)) | 0;
-  const color = COLORS[Math.abs(hash) % COLORS.length];
-  const safe = title.replace(/[<>&"]/g, '');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="270" viewBox="0 0 480 270"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${color}"/><stop offset="1" stop-color="#111"/></linearGradient></defs><rect width="480" height="270" fill="url(#g)"/><text x="24" y="236" font-family="sans-serif" font-size="36" font-weight="bold" fill="#fff">${safe}</text></svg>`;
+  const [r, g, b] = /** @type {[number, number, number]} */ (
+    COLORS[Math.abs(hash) % COLORS.length]
+  );
+  return encodePng(320, 180, (x, y) => {
+    const t = 1 - (x / 320 + y / 180) / 2.4;
+    return [Math.round(r * t + 12), Math.round(g * t + 12), Math.round(b * t + 16)];
+  });
 }

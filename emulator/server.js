@@ -3,7 +3,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createStore } from './store.js';
-import { posterSvg } from './samples.js';
+import { posterPng } from './samples.js';
 
 /**
  * @typedef {{ username: string, secret: string, client_id: string, type: 'platform' | 'publisher', requireSignature?: boolean }} EmulatorClient
@@ -124,11 +124,11 @@ export async function startEmulator(options = {}) {
     }
     if (method === 'GET' && url.pathname.startsWith('/media/posters/')) {
       const id = decodeURIComponent(url.pathname.slice('/media/posters/'.length)).replace(
-        /\.svg$/,
+        /\.png$/,
         '',
       );
-      res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=3600' });
-      res.end(posterSvg(id));
+      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=3600' });
+      res.end(posterPng(id));
       return;
     }
 

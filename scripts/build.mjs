@@ -7,46 +7,8 @@
 // Babel, whose loose class-field assumptions keep ky's private fields small.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { transformAsync } from '@babel/core';
-import { minify } from 'terser';
 import { build } from 'vite';
-import privateToPublic from './babel-private-to-public.mjs';
-
-const ASSUMPTIONS = {
-  setPublicClassFields: true,
-  setClassMethods: true,
-  setComputedProperties: true,
-  skipForOfIteratorClosing: true,
-  iterableIsArray: false,
-  noDocumentAll: true,
-  noClassCalls: true,
-  ignoreFunctionLength: true,
-  constantSuper: true,
-  setSpreadProperties: true,
-  objectRestNoSymbols: true,
-  superIsCallableConstructor: true,
-};
-
-async function lower(code, chrome, filename) {
-  // Private members first, in a pass of their own: preset-env would lower whole classes
-  // (private members included) before a plugin in the same pass reaches them.
-  const publicMembers = await transformAsync(code, {
-    filename,
-    babelrc: false,
-    configFile: false,
-    sourceType: 'module',
-    plugins: [privateToPublic],
-  });
-  const result = await transformAsync(publicMembers.code, {
-    filename,
-    babelrc: false,
-    configFile: false,
-    sourceType: 'module',
-    assumptions: ASSUMPTIONS,
-    presets: [['@babel/preset-env', { targets: { chrome }, modules: false, bugfixes: true }]],
-  });
-  return result.code;
-}
+import { lower, shrink } from './lower.mjs';
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist/legacy', { recursive: true });
@@ -70,13 +32,8 @@ const visit = (file) => {
 visit('paket-tv-sdk.js');
 let startup = '';
 for (const file of closure) {
-  const min = await minify(readFileSync(join('dist', file), 'utf8'), {
-    module: true,
-    ecma: 2017,
-    compress: { passes: 2 },
-    mangle: { properties: { regex: /^__p_/ } },
-  });
-  startup += min.code + '\n';
+  startup +=
+    (await shrink(readFileSync(join('dist', file), 'utf8'), { module: true, ecma: 2017 })) + '\n';
 }
 writeFileSync('.cache/size/modern.min.js', startup);
 writeFileSync('.cache/size/modern.files.json', JSON.stringify(closure));
@@ -92,12 +49,7 @@ await build({
   },
 });
 const es5 = await lower(readFileSync('.cache/build/legacy/legacy.js', 'utf8'), '38', 'legacy.js');
-const legacy = await minify(es5, {
-  ecma: 5,
-  compress: { passes: 2 },
-  mangle: process.env.NO_PROP_MANGLE ? true : { properties: { regex: /^__p_/ } },
-});
-writeFileSync('dist/legacy/paket-tv-sdk.js', legacy.code);
+writeFileSync('dist/legacy/paket-tv-sdk.js', await shrink(es5));
 writeFileSync('dist/legacy/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
 writeFileSync(
   'dist/legacy/index.d.ts',

@@ -222,7 +222,8 @@ describe('Up Next: link, list, unlink, remove, items', () => {
       poster_art_uri: expect.stringContaining('/media/posters/'),
     });
     const poster = await fetch(upNext.body.items[0].poster_art_uri);
-    expect(poster.headers.get('content-type')).toBe('image/svg+xml');
+    expect(poster.headers.get('content-type')).toBe('image/png');
+    expect([...new Uint8Array(await poster.arrayBuffer()).slice(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
   });
 
   it('linking twice keeps one link; unlink is idempotent (204 twice)', async () => {

@@ -19,7 +19,7 @@ const table: string[][] = [];
 beforeAll(async () => {
   binaries = await unpackEngines();
   emu = await startEmulatorForBrowser();
-  web = await serveStatic(['dist', 'test/e2e/pages']);
+  web = await serveStatic(['dist', 'test/e2e/pages', 'demo-app/dist']);
 });
 afterAll(async () => {
   await web?.close();
@@ -103,6 +103,39 @@ describe.each(ENGINES.map((e) => e.name))('%s', (engine) => {
         row.push('pass');
       } finally {
         while (row.length < 7) row.push('FAIL');
+        await browser.close();
+      }
+    },
+  );
+});
+
+describe.each(ENGINES.map((e) => e.name))('%s runs the demo app', (engine) => {
+  it.each(['modern', 'es5'])(
+    '%s bundle: renders its state with a healthy API and a Session',
+    async (bundle) => {
+      const dir = mkdtempSync(join(tmpdir(), `paket-demo-${engine}-`));
+      const browser = await launchOld(binaries[engine]!, dir);
+      try {
+        const query = `baseUrl=${encodeURIComponent(emu.url)}${bundle === 'es5' ? '&es5=1' : ''}`;
+        await browser.navigate(`${web.origin}/demo-app/dist/index.html?${query}`);
+        let state: {
+          ready?: boolean;
+          status?: { healthy: boolean };
+          sessions?: Record<string, { id: string }>;
+        } = {};
+        for (let i = 0; i < 100 && !state.ready; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          state = await browser.evaluate('window.__paketDemo ? window.__paketDemo.state : {}');
+        }
+        expect(state.ready).toBe(true);
+        expect(state.status?.healthy).toBe(true);
+        const id = state.sessions?.['profile-anna']?.id;
+        expect(emu.state().sessions[id ?? '']).toBeDefined();
+        const script = await browser.evaluate<string>(
+          'Array.prototype.map.call(document.scripts, function (s) { return s.src; }).join(" ")',
+        );
+        expect(script).toContain(bundle === 'es5' ? 'appBundle.es5.js' : 'appBundle.js');
+      } finally {
         await browser.close();
       }
     },

@@ -1,0 +1,35 @@
+// Where the demo points and with which credentials. Defaults: the local Paket emulator and
+// its test clients. For the real API set, at build time, VITE_PAKET_BASE_URL and the
+// VITE_PAKET_{PLATFORM,PUBLISHER}_{USER,SECRET} variables (see the README), or at run time
+// add ?baseUrl=… to the page URL. A secret built into a TV app can be extracted from it:
+// a shipped app should fetch credentials from its own backend (the SDK's `credentials`
+// option takes an async function for that).
+
+const env = (import.meta as { env?: Record<string, string | undefined> }).env ?? {};
+
+function queryParam(name: string): string | undefined {
+  const match = new RegExp(`[?&]${name}=([^&#]*)`).exec(location.search);
+  return match ? decodeURIComponent(match[1] ?? '') : undefined;
+}
+
+const baseUrl = queryParam('baseUrl') ?? env.VITE_PAKET_BASE_URL ?? 'http://127.0.0.1:8787/v1';
+
+export const config = {
+  baseUrl,
+  platform: {
+    username: env.VITE_PAKET_PLATFORM_USER ?? 'platform_demo',
+    password: env.VITE_PAKET_PLATFORM_SECRET ?? 'test_sk_platform_demo',
+  },
+  publisher: {
+    username: env.VITE_PAKET_PUBLISHER_USER ?? 'publisher_demo',
+    password: env.VITE_PAKET_PUBLISHER_SECRET ?? 'test_sk_publisher_demo',
+  },
+  /** The emulator's control endpoint, used by the Offline toggle; absent for the real API. */
+  emulatorControls:
+    env.VITE_PAKET_EMULATOR === '0' ? undefined : baseUrl.replace(/\/v1\/?$/, '') + '/__emulator',
+  profiles: [
+    { id: 'profile-anna', name: 'Anna' },
+    { id: 'profile-ben', name: 'Ben' },
+    { id: 'profile-kids', name: 'Kids' },
+  ],
+};

@@ -1,0 +1,4 @@
+// Entry of the modern bundle.
+import { startApp } from './start';
+
+startApp();
