@@ -8,7 +8,7 @@ import { posterPng } from './samples.js';
 /**
  * @typedef {{ username: string, secret: string, client_id: string, type: 'platform' | 'publisher', requireSignature?: boolean }} EmulatorClient
  * @typedef {{ status?: number, body?: unknown, retryAfter?: number | string, delayMs?: number, drop?: 'before' | 'after', malformed?: boolean }} Fault
- * @typedef {{ time: string, method: string, path: string, route: string, status: number | 'dropped', client?: string, idempotencyKey?: string, replayed?: boolean, fault?: Fault }} LogEntry
+ * @typedef {{ time: string, finished?: number, method: string, path: string, route: string, status: number | 'dropped', client?: string, idempotencyKey?: string, replayed?: boolean, fault?: Fault }} LogEntry
  * @typedef {{ status: number, body?: unknown, headers?: Record<string, string> }} Reply
  */
 
@@ -179,16 +179,24 @@ export async function startEmulator(options = {}) {
     if (fault) entry.fault = fault;
 
     if (fault?.drop === 'before') return drop(res, entry);
-    if (fault?.status) {
+    /** An injected status answer. */
+    const injected = () => {
+      const f = /** @type {Fault & { status: number }} */ (fault);
       /** @type {Record<string, string>} */
       const headers = { ...extra };
-      if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+      if (f.retryAfter !== undefined) headers['retry-after'] = String(f.retryAfter);
       return reply(res, entry, {
-        status: fault.status,
-        body: fault.body ?? errorBody(fault.status, 'injected fault'),
+        status: f.status,
+        body: f.body ?? errorBody(f.status, 'injected fault'),
         headers,
       });
-    }
+    };
+    // 5xx, 429 and 408 come from in front of the service (gateways, rate limits); a 4xx is the
+    // service's own answer, given after the idempotency check (a key already answered is
+    // replayed, as the real service would).
+    const frontStatus =
+      fault?.status && (fault.status >= 500 || fault.status === 429 || fault.status === 408);
+    if (frontStatus) return injected();
 
     if (client.requireSignature) {
       const problem = checkSignature(client, req.headers, raw);
@@ -252,8 +260,10 @@ export async function startEmulator(options = {}) {
           headers: { ...extra, 'idempotent-replayed': 'true' },
         });
       }
+      if (fault?.status) return injected();
       store.beginIdempotency(recordKey, fingerprint, now());
     }
+    if (fault?.status) return injected();
 
     if (fault?.delayMs) await sleep(fault.delayMs);
 
@@ -283,6 +293,7 @@ export async function startEmulator(options = {}) {
     if (fault?.drop === 'after') return drop(res, entry);
     if (fault?.malformed) {
       entry.status = result.status;
+      entry.finished = Date.now();
       res.writeHead(result.status, { 'content-type': 'application/json', ...result.headers });
       res.end('{"session_id": "trunc');
       return;
@@ -533,6 +544,7 @@ export async function startEmulator(options = {}) {
  */
 function reply(res, entry, result) {
   entry.status = result.status;
+  entry.finished = Date.now();
   send(res, result);
 }
 
@@ -542,6 +554,7 @@ function reply(res, entry, result) {
  */
 function drop(res, entry) {
   entry.status = 'dropped';
+  entry.finished = Date.now();
   res.socket?.destroy();
 }
 

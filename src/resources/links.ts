@@ -22,7 +22,7 @@ import type {
   PaketSession,
   PaketSessionParticipant,
 } from '../types.js';
-import { checkProfileId, type IdentityResource } from './identity.js';
+import { checkProfileId, HEARTBEAT_MS, STALE_MS, type IdentityResource } from './identity.js';
 import type { ListContext } from './lists.js';
 
 /** An operation waiting in the outbox. */
@@ -46,6 +46,8 @@ export interface FlushResult {
   pending: number;
   /** The transient failure that stopped delivery, if any. */
   error?: PaketError;
+  /** Another app instance sharing the storage is delivering the outbox right now. */
+  busy?: boolean;
 }
 
 export interface LinkInput {
@@ -74,7 +76,6 @@ export interface LinkInternals {
   config: LinkConfig;
   outbox: StoredList<QueuedOperation>;
   linkedOf(profileId: string): StoredList<PaketSessionParticipant>;
-  inFlight(): string | undefined;
   settle(id: string, error: unknown): void;
   report(type: 'outboxDropped', op: QueuedOperation, extra: Record<string, unknown>): void;
 }
@@ -122,7 +123,6 @@ export function createLinks(config: LinkConfig) {
   const { transport, storage, sessions, emit } = config;
   const waiters = new Map<string, (outcome: Outcome) => void>();
   let flushing: Promise<FlushResult> | undefined;
-  let inFlight: string | undefined;
 
   /** A versioned array at `suffix`; anything unreadable there is discarded and reported. */
   const storedList = <T>(
@@ -176,6 +176,13 @@ export function createLinks(config: LinkConfig) {
       typeof o.participantId === 'string' &&
       typeof o.key === 'string',
   );
+  /** The last outcomes, so a caller whose operation another app instance delivered learns it. */
+  const finished = storedList<{ id: string; link?: PaketSessionParticipant; status?: number }>(
+    'outbox-done',
+    'outbox',
+    '',
+    (d) => typeof d.id === 'string',
+  );
   const linkedOf = (profileId: string): StoredList<PaketSessionParticipant> =>
     storedList(
       `linked:${profileId}`,
@@ -207,7 +214,6 @@ export function createLinks(config: LinkConfig) {
     config,
     outbox,
     linkedOf,
-    inFlight: () => inFlight,
     settle: (id, error) => settle(id, { error }),
     report,
   };
@@ -275,16 +281,37 @@ export function createLinks(config: LinkConfig) {
     }
   };
 
+  // One deliverer at a time across the app instances sharing the outbox: a lease with a
+  // heartbeat, taken over when its holder stops beating (the claim pattern of identity.ts).
+  // Two instances sending the same operations at once could reorder them at the service.
+  const me = uuidv4();
+  const leaseKey = async (): Promise<string> =>
+    KEY_PREFIX + (await transport.namespace()) + ':outbox-lease';
+  const lease = async (take: boolean): Promise<boolean> => {
+    const next = (await storage.update(await leaseKey(), (current) => {
+      const l = current as { owner?: unknown; beat?: unknown } | undefined;
+      const free =
+        !l || l.owner === me || typeof l.beat !== 'number' || Date.now() - l.beat > STALE_MS;
+      if (!take) return l && l.owner === me ? null : current;
+      return free ? { owner: me, beat: Date.now() } : current;
+    })) as { owner?: unknown } | null;
+    return Boolean(next && next.owner === me);
+  };
+
   const runFlush = async (): Promise<FlushResult> => {
     let delivered = 0;
     let pending = 0;
+    let beat: ReturnType<typeof setInterval> | undefined;
     try {
+      if (!(await lease(true))) {
+        return { delivered, pending: (await outbox.read()).length, busy: true };
+      }
+      beat = setInterval(() => void lease(true).catch(() => undefined), HEARTBEAT_MS);
       for (;;) {
         const ops = await outbox.read();
         const op = ops[0];
         pending = ops.length;
         if (!op) return { delivered, pending };
-        inFlight = op.id;
         let outcome: Outcome;
         try {
           outcome = { value: await deliver(op) };
@@ -295,9 +322,18 @@ export function createLinks(config: LinkConfig) {
             reason: 'rejected',
             ...(error instanceof PaketHttpError ? { status: error.status } : {}),
           });
-        } finally {
-          inFlight = undefined;
         }
+        await finished.change((list) => {
+          list.push({
+            id: op.id,
+            ...('value' in outcome
+              ? outcome.value
+                ? { link: outcome.value }
+                : {}
+              : { status: outcome.error instanceof PaketHttpError ? outcome.error.status : 0 }),
+          });
+          list.splice(0, Math.max(0, list.length - 50));
+        });
         pending = (
           await outbox.change((list) => {
             const i = list.findIndex((o) => o.id === op.id);
@@ -312,6 +348,11 @@ export function createLinks(config: LinkConfig) {
       }
     } catch (error) {
       return { delivered, pending, error: error as PaketError };
+    } finally {
+      if (beat) {
+        clearInterval(beat);
+        await lease(false).catch(() => undefined);
+      }
     }
   };
 
@@ -326,7 +367,11 @@ export function createLinks(config: LinkConfig) {
     return flushing;
   };
 
-  /** Queues an operation (replacing a queued one for the same participant), then delivers. */
+  /**
+   * Queues an operation, then delivers the queue. Every operation is kept and sent in order
+   * (link then unlink ends unlinked): dropping one that a later one seems to cancel would lose
+   * it if the later one were then refused.
+   */
   const submit = async (
     input: Pick<QueuedOperation, 'type' | 'profileId' | 'participantId'> & { appId?: string },
   ): Promise<PaketSessionParticipant | undefined> => {
@@ -338,20 +383,8 @@ export function createLinks(config: LinkConfig) {
     };
     const dropped: QueuedOperation[] = [];
     await outbox.change((ops) => {
-      for (let i = ops.length - 1; i >= 0; i--) {
-        const o = ops[i] as QueuedOperation;
-        // A later operation on the same participant supersedes a queued one (link then
-        // unlink ends unlinked); one being sent right now is left to finish first.
-        if (
-          o.profileId === op.profileId &&
-          o.participantId === op.participantId &&
-          o.id !== inFlight
-        ) {
-          dropped.push(...ops.splice(i, 1));
-        }
-      }
       while (ops.length >= config.outboxLimit) {
-        const [oldest] = ops.splice(ops[0]?.id === inFlight ? 1 : 0, 1);
+        const [oldest] = ops.splice(ops.length > 1 ? 1 : 0, 1); // the head may be in flight
         if (!oldest) break;
         report('outboxDropped', oldest, { reason: 'overflow' });
         dropped.push(oldest);
@@ -360,7 +393,7 @@ export function createLinks(config: LinkConfig) {
     });
     for (const o of dropped) {
       settle(o.id, {
-        error: new PaketError(`${o.type} of ${o.participantId} superseded or dropped`),
+        error: new PaketError(`${o.type} of ${o.participantId} dropped from the full outbox`),
       });
     }
     report('outboxQueued', op);
@@ -368,7 +401,27 @@ export function createLinks(config: LinkConfig) {
     const outcome = new Promise<Outcome>((resolve) => waiters.set(op.id, resolve));
     while (waiters.has(op.id)) {
       const result = await flush();
-      if (result.error && waiters.has(op.id)) {
+      if (
+        waiters.has(op.id) &&
+        !result.error &&
+        !(await outbox.read()).some((o) => o.id === op.id)
+      ) {
+        // Another app instance sharing the outbox delivered it, or the service refused it.
+        const done = (await finished.read()).find((d) => d.id === op.id);
+        settle(
+          op.id,
+          done && done.status === undefined
+            ? { value: done.link }
+            : {
+                error: done
+                  ? new PaketHttpError('', '', done.status ?? 0, undefined, `${op.type} refused`)
+                  : new PaketError(`${op.type} of ${op.participantId} was dropped`),
+              },
+        );
+      } else if (result.busy && waiters.has(op.id)) {
+        // Another app instance is delivering the outbox: wait for it to get to this one.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      } else if (result.error && waiters.has(op.id)) {
         waiters.delete(op.id);
         const cause = result.error;
         const queued = new PaketNetworkError(

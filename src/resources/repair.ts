@@ -53,7 +53,7 @@ export async function replaceSession(
         key: uuidv4(),
         queuedAt: new Date().toISOString(),
       }));
-    ops.splice(ops[0]?.id === links.inFlight() ? 1 : 0, 0, ...relinks);
+    ops.splice(ops.length > 0 ? 1 : 0, 0, ...relinks); // after the head, which may be in flight
   });
   emit({
     type: 'sessionReplaced',
@@ -77,9 +77,10 @@ export async function removeSession(links: LinkInternals, profileId: string): Pr
   }
   const dropped: QueuedOperation[] = [];
   await links.outbox.change((ops) => {
-    for (let i = ops.length - 1; i >= 0; i--) {
+    // The head stays: it may be in flight, and its delivery fails harmlessly without a Session.
+    for (let i = ops.length - 1; i > 0; i--) {
       const o = ops[i] as QueuedOperation;
-      if (o.profileId === profileId && o.id !== links.inFlight()) dropped.push(...ops.splice(i, 1));
+      if (o.profileId === profileId) dropped.push(...ops.splice(i, 1));
     }
   });
   for (const o of dropped) {

@@ -1,0 +1,27 @@
+// The short soak in the test command (about 10 s); `npm run soak` runs the long one.
+import { IDBFactory } from 'fake-indexeddb';
+import { expect, it, vi } from 'vitest';
+import { useEmulator } from '../helpers/emulator';
+import { printSummary, runSoak } from './soak';
+
+const env = useEmulator();
+
+it('keeps every invariant under random operations and 20% injected faults', async () => {
+  vi.stubGlobal('indexedDB', new IDBFactory());
+  localStorage.clear();
+  const summary = await runSoak(env.emu, {
+    durationMs: Number(process.env.SOAK_MS ?? 10_000),
+    profiles: 6,
+    instances: 4,
+    participants: 5,
+    faultRate: 0.2,
+    seed: Number(process.env.SOAK_SEED ?? 20261129),
+  });
+  console.log(printSummary(summary));
+  expect(summary.mismatches).toEqual([]);
+  expect(summary.duplicateSessions).toBe(0);
+  expect(summary.sessionsCreated).toBe(summary.profilesUsed);
+  expect(summary.unhandledRejections).toBe(0);
+  expect(Object.keys(summary.outcomes).filter((k) => k.startsWith('UNTYPED'))).toEqual([]);
+  expect(summary.operations).toBeGreaterThan(100);
+}, 600_000);

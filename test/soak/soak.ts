@@ -1,0 +1,321 @@
+// The fault soak: many profiles and app instances sharing one device's storage, random
+// link / unlink / ensure / restart / flush sequences against the emulator, with a share of
+// requests hit by injected faults of every class. At the end, from the emulator's state:
+// one Session per profile (none ever duplicated), every acknowledged or queued link present
+// once, every unlink applied, no unhandled rejection. Loopback only, bounded in time.
+import {
+  createPaketClient,
+  PaketHttpError,
+  PaketNetworkError,
+  type PaketClient,
+  type PaketEvent,
+} from '../../src/index';
+import type { Emulator, Fault } from '../../emulator/server.js';
+
+export interface SoakOptions {
+  durationMs: number;
+  profiles: number;
+  instances: number;
+  participants: number;
+  /** Share of operations preceded by an injected fault. */
+  faultRate: number;
+  seed: number;
+}
+
+export interface SoakSummary {
+  operations: number;
+  faultsInjected: Record<string, number>;
+  outcomes: Record<string, number>;
+  restarts: number;
+  sessionsCreated: number;
+  profilesUsed: number;
+  linksExpected: number;
+  linksFound: number;
+  mismatches: string[];
+  /**
+   * Links undone by a DELETE the server processed after the client had timed out on it and
+   * moved on: the API gives DELETE no idempotency key or ordering guard, so no client can
+   * prevent this; counted apart from the SDK's own mismatches.
+   */
+  lateDeletes: string[];
+  duplicateSessions: number;
+  unhandledRejections: number;
+  heapGrowthMb: number;
+  elapsedMs: number;
+}
+
+const FAULTS: [string, Fault][] = [
+  ['500', { status: 500 }],
+  ['503', { status: 503 }],
+  ['429 Retry-After', { status: 429, retryAfter: 0 }],
+  ['408', { status: 408 }],
+  ['timeout', { delayMs: 400 }],
+  ['drop before commit', { drop: 'before' }],
+  ['drop after commit', { drop: 'after' }],
+  ['malformed JSON', { malformed: true }],
+  ['4xx', { status: 400 }],
+];
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Want = 'linked' | 'unlinked';
+
+export async function runSoak(emu: Emulator, options: SoakOptions): Promise<SoakSummary> {
+  const started = Date.now();
+  const random = rng(options.seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const summary: SoakSummary = {
+    operations: 0,
+    faultsInjected: {},
+    outcomes: {},
+    restarts: 0,
+    sessionsCreated: 0,
+    profilesUsed: 0,
+    linksExpected: 0,
+    linksFound: 0,
+    mismatches: [],
+    lateDeletes: [],
+    duplicateSessions: 0,
+    unhandledRejections: 0,
+    heapGrowthMb: 0,
+    elapsedMs: 0,
+  };
+  const onUnhandled = (): void => {
+    summary.unhandledRejections++;
+  };
+  process.on('unhandledRejection', onUnhandled);
+
+  const publisher = createPaketClient({
+    credentials: { username: 'publisher_demo', password: 'test_sk_publisher_demo' },
+    baseUrl: emu.url,
+  });
+  const participantIds: string[] = [];
+  for (let i = 0; i < options.participants; i++) {
+    participantIds.push((await publisher.participants.create()).participant_id);
+  }
+  const profiles = Array.from({ length: options.profiles }, (_, i) => `soak-profile-${i}`);
+  const used = new Set<string>();
+
+  // What the user was told, per profile and participant; and the state before the latest op,
+  // in case the service later refuses that op for good (reported through outboxDropped).
+  const want = new Map<string, Want>();
+  const before = new Map<string, Want | undefined>();
+  const latest = new Map<string, 'link' | 'unlink'>();
+  const locks = new Map<string, Promise<unknown>>();
+  const history = new Map<string, string[]>();
+  const note = (pair: string, text: string): void => {
+    const list = history.get(pair) ?? [];
+    list.push(text);
+    history.set(pair, list.slice(-12));
+  };
+
+  const onEvent = (event: PaketEvent): void => {
+    if (event.type.startsWith('outbox')) {
+      const e = event as {
+        profileId: string;
+        participantId: string;
+        operation: string;
+        reason?: string;
+      };
+      note(
+        `${e.profileId} ${e.participantId}`,
+        `${event.type} ${e.operation}${e.reason ? ' ' + e.reason : ''}`,
+      );
+    }
+    if (event.type === 'outboxDropped' && event.reason === 'rejected') {
+      const pair = `${event.profileId} ${event.participantId}`;
+      if (latest.get(pair) === event.operation) {
+        const previous = before.get(pair);
+        if (previous) want.set(pair, previous);
+        else want.delete(pair);
+      }
+    }
+  };
+  const newClient = (): PaketClient =>
+    createPaketClient({
+      credentials: { username: 'platform_demo', password: 'test_sk_platform_demo' },
+      baseUrl: emu.url,
+      timeoutMs: 200,
+      retry: { limit: 2, backoffLimitMs: 20 },
+      onEvent,
+    });
+  const instances = Array.from({ length: options.instances }, newClient);
+  const count = (key: string): void => {
+    summary.outcomes[key] = (summary.outcomes[key] ?? 0) + 1;
+  };
+
+  const heapStart = process.memoryUsage().heapUsed;
+  const step = async (slot: number): Promise<void> => {
+    const client = instances[slot] as PaketClient;
+    const profile = pick(profiles);
+    const participant = pick(participantIds);
+    const pair = `${profile} ${participant}`;
+    if (random() < options.faultRate) {
+      const [name, fault] = pick(FAULTS);
+      // A 4xx is the service refusing a request, which it does the same way on every retry of
+      // a keyed one (POST, PUT); a DELETE retried after it was applied gets 204, not a 4xx, so
+      // 4xx faults go to the keyed routes (the integration tests cover a refused unlink).
+      const route =
+        name === '4xx' ? pick(['PUT /v1/upnext/sessions/:session_id', 'POST /v1/sessions']) : '*';
+      emu.injectFaults(route, [fault]);
+      summary.faultsInjected[name] = (summary.faultsInjected[name] ?? 0) + 1;
+    }
+    const r = random();
+    summary.operations++;
+    try {
+      if (r < 0.3 || r < 0.55) {
+        const type = r < 0.3 ? 'link' : 'unlink';
+        // Operations on one participant of one profile are not overlapped, so the outcome
+        // the user sees tells the expected state.
+        const previous = locks.get(pair) ?? Promise.resolve();
+        let release!: () => void;
+        const mine = new Promise<void>((resolve) => (release = resolve));
+        locks.set(
+          pair,
+          previous.then(() => mine),
+        );
+        await previous;
+        try {
+          used.add(profile);
+          before.set(pair, want.get(pair));
+          latest.set(pair, type);
+          try {
+            if (type === 'link')
+              await client.sessions.link(profile, {
+                appId: 'fe4a9ed381e8e376',
+                participantId: participant,
+              });
+            else await client.sessions.unlink(profile, participant);
+            want.set(pair, type === 'link' ? 'linked' : 'unlinked');
+            count(`${type} ok`);
+            note(pair, `${type} ok`);
+          } catch (error) {
+            if (error instanceof PaketNetworkError && error.queued) {
+              want.set(pair, type === 'link' ? 'linked' : 'unlinked');
+              count(`${type} queued`);
+              note(pair, `${type} queued`);
+            } else if (error instanceof PaketHttpError) {
+              count(`${type} refused ${error.status}`);
+              note(pair, `${type} refused ${error.status}`);
+              const previousWant = before.get(pair);
+              if (previousWant) want.set(pair, previousWant);
+              else want.delete(pair);
+            } else {
+              note(pair, `${type} threw ${(error as Error).message}`);
+              throw error;
+            }
+          }
+        } finally {
+          release();
+        }
+      } else if (r < 0.75) {
+        used.add(profile);
+        await client.sessions.ensure(profile).then(
+          () => count('ensure ok'),
+          (error: unknown) => {
+            if (!(error instanceof PaketNetworkError || error instanceof PaketHttpError))
+              throw error;
+            count('ensure failed (typed)');
+          },
+        );
+      } else if (r < 0.85) {
+        instances[slot] = newClient(); // an app restart: a new client over the same storage
+        summary.restarts++;
+      } else {
+        await client.flush();
+        count('flush');
+      }
+    } catch (error) {
+      count(`UNTYPED ${(error as Error).name}`);
+    }
+  };
+
+  await Promise.all(
+    instances.map(async (_, slot) => {
+      while (Date.now() - started < options.durationMs) await step(slot);
+    }),
+  );
+
+  // Back to a healthy network: a fresh instance delivers whatever is still queued.
+  emu.clearFaults();
+  const final = newClient();
+  for (let i = 0; i < 20 && (await final.pending()).length > 0; i++) await final.flush();
+
+  const state = emu.state();
+  /** A delayed DELETE of this link that the server finished after the last successful PUT. */
+  const lateDelete = (sid: string, participant: string): boolean => {
+    const lastPut = emu.log
+      .filter((e) => e.method === 'PUT' && e.path.endsWith(`/${sid}`) && e.status === 200)
+      .reduce((t, e) => Math.max(t, e.finished ?? 0), 0);
+    return emu.log.some(
+      (e) =>
+        e.method === 'DELETE' &&
+        e.path.endsWith(`/${sid}/${encodeURIComponent(participant)}`) &&
+        (e.fault?.delayMs ?? 0) > 0 &&
+        (e.finished ?? 0) > lastPut,
+    );
+  };
+  const sessionIdsByProfile = new Map<string, string>();
+  for (const profile of used) {
+    const session = await final.sessions.get(profile);
+    if (session) sessionIdsByProfile.set(profile, session.session_id);
+  }
+  summary.profilesUsed = used.size;
+  summary.sessionsCreated = Object.keys(state.sessions).length;
+  summary.duplicateSessions = Math.max(0, summary.sessionsCreated - sessionIdsByProfile.size);
+  for (const [pair, w] of want) {
+    const [profile, participant] = pair.split(' ') as [string, string];
+    const sid = sessionIdsByProfile.get(profile);
+    const links = (sid && state.links[sid]) || [];
+    const found = links.filter((l) => l.participant_id === participant).length;
+    if (w === 'linked') summary.linksExpected++;
+    summary.linksFound += found;
+    if (w === 'linked' && found === 0 && sid && lateDelete(sid, participant)) {
+      summary.lateDeletes.push(
+        `${pair}: a DELETE delayed at the server past the client's timeout landed after the later link`,
+      );
+      continue;
+    }
+    if ((w === 'linked' && found !== 1) || (w === 'unlinked' && found !== 0)) {
+      summary.mismatches.push(
+        `${pair}: want ${w}, found ${found}; ${(history.get(pair) ?? []).join(' | ')}`,
+      );
+    }
+  }
+  // Links at the service that nobody asked for.
+  for (const [profile, sid] of sessionIdsByProfile) {
+    for (const l of state.links[sid] ?? []) {
+      if (want.get(`${profile} ${l.participant_id}`) !== 'linked') {
+        summary.mismatches.push(`${profile} ${l.participant_id}: linked but not asked for`);
+      }
+    }
+  }
+  summary.heapGrowthMb =
+    Math.round(((process.memoryUsage().heapUsed - heapStart) / 1048576) * 10) / 10;
+  summary.elapsedMs = Date.now() - started;
+  process.off('unhandledRejection', onUnhandled);
+  return summary;
+}
+
+export function printSummary(s: SoakSummary): string {
+  const lines = [
+    `soak: ${s.operations} operations in ${s.elapsedMs} ms, ${s.restarts} restarts`,
+    `faults injected: ${JSON.stringify(s.faultsInjected)}`,
+    `outcomes: ${JSON.stringify(s.outcomes)}`,
+    `profiles used ${s.profilesUsed}, Sessions created ${s.sessionsCreated}, duplicate Sessions ${s.duplicateSessions}`,
+    `links expected ${s.linksExpected}, found ${s.linksFound}, mismatches ${s.mismatches.length}, undone by late server-side DELETEs ${s.lateDeletes.length}`,
+    `unhandled rejections ${s.unhandledRejections}, heap growth ${s.heapGrowthMb} MB`,
+    ...s.mismatches.slice(0, 10).map((m) => `  mismatch: ${m}`),
+    ...s.lateDeletes.slice(0, 5).map((m) => `  late: ${m}`),
+  ];
+  return lines.join('\n');
+}
