@@ -27,8 +27,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/e2e/pages/**/*.js'],
-    languageOptions: { globals: { window: 'readonly' } },
+    // Code that runs in a browser page, or hands functions to one (page.evaluate).
+    files: ['test/e2e/pages/**/*.js', 'bench/**/*.js', 'scripts/bench.mjs'],
+    languageOptions: {
+      globals: { window: 'readonly', indexedDB: 'readonly', btoa: 'readonly', fetch: 'readonly' },
+    },
   },
   {
     // Architecture: only the transport imports ky, only the storage layer imports idb-keyval.

@@ -189,7 +189,8 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
     const mirrored = parse(storage.mirrorGet(key));
     if (mirrored && mirrored.state === 'done') {
       known.set(profileId, mirrored.object);
-      heal(key, mirrored);
+      // Off the start-up path: opening IndexedDB costs more than the whole warm start.
+      setTimeout(() => heal(key, mirrored), 200);
       return mirrored.object;
     }
     let lostClaims = 0;

@@ -40,8 +40,18 @@ export function createRecordStorage(config: RecordStorageConfig): RecordStorage 
   let chosen: Promise<StorageAdapter> | undefined;
   let mirror: Storage | undefined | null = null; // null: not looked up yet
 
+  // The mirror is read at every start: no probe write here (a first localStorage write after a
+  // restart costs milliseconds); a failing read or write is caught where it happens.
   const mirrorStore = (): Storage | undefined => {
-    if (mirror === null) mirror = config.custom ? undefined : usableLocalStorage();
+    if (mirror === null) {
+      try {
+        mirror = config.custom
+          ? undefined
+          : (globalThis as { localStorage?: Storage }).localStorage;
+      } catch {
+        mirror = undefined; // a sandboxed frame throws on access
+      }
+    }
     return mirror;
   };
 
@@ -66,7 +76,7 @@ export function createRecordStorage(config: RecordStorageConfig): RecordStorage 
     } else {
       reason = 'IndexedDB is missing';
     }
-    const ls = mirrorStore();
+    const ls = config.custom ? undefined : usableLocalStorage();
     kind = ls ? 'localStorage' : 'memory';
     config.emit({ type: 'storage', kind, reason });
     return ls ? localStorageAdapter(ls) : memoryAdapter();

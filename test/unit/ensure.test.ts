@@ -34,11 +34,14 @@ function page(options: Partial<PaketClientOptions> = {}) {
 }
 
 async function idbDump(): Promise<string> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+  // Never create the database here: an empty one would keep the SDK from making its store.
+  const db = await new Promise<IDBDatabase | undefined>((resolve) => {
     const r = indexedDB.open('paket-tv-sdk');
+    r.onupgradeneeded = () => r.transaction?.abort();
     r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
+    r.onerror = () => resolve(undefined);
   });
+  if (!db) return '';
   if (!db.objectStoreNames.contains('records')) return '';
   const all = await new Promise<unknown[]>((resolve) => {
     const r = db.transaction('records').objectStore('records').getAll();
@@ -189,7 +192,9 @@ describe('warm start and the localStorage mirror', () => {
     const first = await page().client.sessions.ensure();
     vi.stubGlobal('indexedDB', new IDBFactory());
     await expect(page().client.sessions.ensure()).resolves.toEqual(first);
-    await vi.waitFor(async () => expect(await idbDump()).toContain(first.session_id));
+    await vi.waitFor(async () => expect(await idbDump()).toContain(first.session_id), {
+      timeout: 3000,
+    });
     localStorage.clear();
     await expect(page().client.sessions.ensure()).resolves.toEqual(first);
     expect(api.posts).toHaveLength(1);

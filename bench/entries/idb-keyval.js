@@ -1,0 +1,1 @@
+export { createStore, get, set } from 'idb-keyval';

@@ -1,0 +1,1 @@
+export { minimumClient } from '../minimum.js';

@@ -1,0 +1,236 @@
+// npm run bench: one table of figures measured side by side in one run on this machine.
+//   Size: the SDK's bundles beside ky, idb-keyval, Firebase Installations + app core and a
+//         hand-written floor, each bundled the same way (Chromium 63 syntax, terser).
+//   Warm start: after a browser restart, ensure() of a stored Session against a raw
+//         idb-keyval first get and a raw localStorage.getItem (each in its own restart).
+//   Cold start: the first ensure() against a raw fetch POST plus an idb-keyval set.
+//   Request cost: link() against a raw fetch PUT.
+// Debian's headless Chromium, loopback only. BENCH_SAMPLES (default 15) sets the samples.
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+import { startEmulator } from '../emulator/server.js';
+import { lower, shrink } from './lower.mjs';
+import { serveStatic } from './static-server.mjs';
+
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 15);
+const rows = [];
+const row = (...cells) => rows.push(cells);
+
+// ---- sizes ----
+async function bundle(entry, name) {
+  await build({
+    configFile: false,
+    logLevel: 'silent',
+    build: {
+      target: 'esnext',
+      minify: false,
+      outDir: '.cache/bench',
+      emptyOutDir: false,
+      lib: { entry, formats: ['es'], fileName: () => name },
+      rollupOptions: { output: { codeSplitting: false } },
+    },
+  });
+  return readFileSync(`.cache/bench/${name}`, 'utf8');
+}
+const sizes = (min) => {
+  const kb = (n) => (n / 1024).toFixed(2);
+  return [
+    kb(Buffer.byteLength(min)),
+    kb(gzipSync(min, { level: 9 }).length),
+    kb(brotliCompressSync(min).length),
+  ];
+};
+mkdirSync('.cache/bench', { recursive: true });
+row('**Size** (KB)', 'min', 'gzip', 'brotli', '');
+row(
+  'paket-tv-sdk, modern start-up (entry + static chunks)',
+  ...sizes(readFileSync('.cache/size/modern.min.js')),
+  'budget 10 KB gzip',
+);
+row(
+  'paket-tv-sdk, legacy ES5 UMD with polyfills',
+  ...sizes(readFileSync('dist/legacy/paket-tv-sdk.js')),
+  'budget 20 KB gzip',
+);
+for (const [label, entry, name] of [
+  ['ky alone', 'bench/entries/ky.js', 'ky.js'],
+  ['idb-keyval alone (createStore, get, set)', 'bench/entries/idb-keyval.js', 'idb-keyval.js'],
+  ['@firebase/installations + @firebase/app', 'bench/entries/firebase.js', 'firebase.js'],
+  ['hand-written minimum (fetch + raw IndexedDB)', 'bench/entries/minimum.js', 'minimum.js'],
+]) {
+  const min = await shrink(await lower(await bundle(entry, name), '63', name), {
+    module: true,
+    ecma: 2017,
+  });
+  row(label, ...sizes(min), '');
+}
+await bundle('bench/entries/page-deps.js', 'page-deps.js');
+
+// ---- browser timings ----
+const emu = await startEmulator({ port: 0, quiet: true });
+const web = await serveStatic({ base: '.', roots: ['dist', 'bench/pages', '.cache/bench'] });
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+async function withPage(dir, run) {
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ARGS,
+  });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${web.origin}/bench/pages/bench.html`);
+    await page.waitForFunction(() => window.benchReady === true);
+    return await run(page);
+  } finally {
+    await context.close();
+  }
+}
+const stats = (list) => {
+  const s = [...list].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
+};
+const ms = (n) => n.toFixed(2);
+
+const dir = mkdtempSync(join(tmpdir(), 'paket-bench-'));
+await withPage(dir, (page) => page.evaluate((url) => window.bench.seed(url), emu.url));
+const warm = { ensure: [], idb: [], ls: [] };
+const postsBefore = emu.count('POST', '/v1/sessions');
+for (let i = 0; i < SAMPLES; i++) {
+  const order = [
+    ['ensure', 'ensure'],
+    ['idb', 'idbFirstGet'],
+    ['ls', 'localStorageGet'],
+  ];
+  for (let k = 0; k < order.length; k++) {
+    const [key, fn] = order[(i + k) % order.length];
+    const r = await withPage(dir, (page) =>
+      page.evaluate(([f, url]) => window.bench[f](url), [fn, emu.url]),
+    );
+    warm[key].push(r.ms);
+  }
+}
+const warmPosts = emu.count('POST', '/v1/sessions') - postsBefore;
+const we = stats(warm.ensure),
+  wi = stats(warm.idb),
+  wl = stats(warm.ls);
+row(
+  '**Warm start** after a browser restart (ms)',
+  'median',
+  'min',
+  'max',
+  `${SAMPLES} restarts each`,
+);
+row(
+  'sessions.ensure() of a stored Session',
+  ms(we.median),
+  ms(we.min),
+  ms(we.max),
+  `${warmPosts} requests`,
+);
+row('raw idb-keyval first get', ms(wi.median), ms(wi.min), ms(wi.max), '');
+row('raw localStorage.getItem', ms(wl.median), ms(wl.min), ms(wl.max), '');
+row(
+  'ratio ensure() / idb-keyval first get',
+  (we.median / wi.median).toFixed(2),
+  (we.min / wi.min).toFixed(2),
+  (we.max / wi.max).toFixed(2),
+  `target ≤ 0.5: ${we.median / wi.median <= 0.5 ? 'met' : 'NOT met'}`,
+);
+
+const cold = { sdk: [], raw: [] };
+for (let i = 0; i < Math.max(5, Math.round(SAMPLES / 2)); i++) {
+  cold.sdk.push(
+    (
+      await withPage(mkdtempSync(join(tmpdir(), 'paket-cold-')), (p) =>
+        p.evaluate((url) => window.bench.coldEnsure(url), emu.url),
+      )
+    ).ms,
+  );
+  cold.raw.push(
+    (
+      await withPage(mkdtempSync(join(tmpdir(), 'paket-cold-')), (p) =>
+        p.evaluate((url) => window.bench.coldRaw(url), emu.url),
+      )
+    ).ms,
+  );
+}
+const cs = stats(cold.sdk),
+  cr = stats(cold.raw);
+row(
+  '**Cold start**: first run, nothing stored (ms)',
+  'median',
+  'min',
+  'max',
+  `${cold.sdk.length} fresh profiles each`,
+);
+row('first sessions.ensure() (POST + store)', ms(cs.median), ms(cs.min), ms(cs.max), '');
+row('raw fetch POST + idb-keyval set', ms(cr.median), ms(cr.min), ms(cr.max), '');
+row(
+  'ratio',
+  (cs.median / cr.median).toFixed(2),
+  '',
+  '',
+  `target ≤ 1.3: ${cs.median / cr.median <= 1.3 ? 'met' : 'NOT met'}`,
+);
+
+const publisher = await Promise.all(
+  Array.from({ length: 20 }, async () => {
+    const res = await fetch(`${emu.url}/participants`, {
+      method: 'POST',
+      headers: {
+        authorization:
+          'Basic ' + Buffer.from('publisher_demo:test_sk_publisher_demo').toString('base64'),
+      },
+    });
+    return (await res.json()).participant_id;
+  }),
+);
+const links = await withPage(mkdtempSync(join(tmpdir(), 'paket-links-')), (page) =>
+  page.evaluate(
+    ([url, ids]) => window.bench.links(url, 'fe4a9ed381e8e376', ids),
+    [emu.url, publisher],
+  ),
+);
+const ls = stats(links.sdkMs),
+  lr = stats(links.rawMs);
+row('**Request cost** (ms)', 'median', 'min', 'max', `${publisher.length} links each`);
+row(
+  'sessions.link() (outbox write, PUT, confirmed-link write)',
+  ms(ls.median),
+  ms(ls.min),
+  ms(ls.max),
+  '',
+);
+row('raw fetch PUT', ms(lr.median), ms(lr.min), ms(lr.max), '');
+row(
+  'ratio',
+  (ls.median / lr.median).toFixed(2),
+  '',
+  '',
+  `target ≤ 1.3: ${ls.median / lr.median <= 1.3 ? 'met' : 'NOT met'}`,
+);
+
+await web.close();
+await emu.close();
+const table = [
+  '| measure | | | | note |',
+  '| --- | --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+].join('\n');
+console.log(
+  `\npaket-tv-sdk bench, ${new Date().toISOString()}, ${process.version}, Chromium ${(await import('node:child_process')).execFileSync('/usr/bin/chromium', ['--version']).toString().trim()}\n`,
+);
+console.log(table);
+writeFileSync('.cache/bench/results.md', table + '\n');
