@@ -10,10 +10,10 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { startEmulator } from '../emulator/server.js';
 import { lower, shrink } from './lower.mjs';
+import { CHROMIUM, launchChromium } from './chromium.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 15);
@@ -73,21 +73,8 @@ await bundle('bench/entries/page-deps.js', 'page-deps.js');
 // ---- browser timings ----
 const emu = await startEmulator({ port: 0, quiet: true });
 const web = await serveStatic({ base: '.', roots: ['dist', 'bench/pages', '.cache/bench'] });
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 async function withPage(dir, run) {
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ARGS,
-  });
+  const context = await launchChromium(dir);
   try {
     const page = await context.newPage();
     await page.goto(`${web.origin}/bench/pages/bench.html`);
@@ -230,7 +217,7 @@ const table = [
   ...rows.map((r) => `| ${r.join(' | ')} |`),
 ].join('\n');
 console.log(
-  `\npaket-tv-sdk bench, ${new Date().toISOString()}, ${process.version}, Chromium ${(await import('node:child_process')).execFileSync('/usr/bin/chromium', ['--version']).toString().trim()}\n`,
+  `\npaket-tv-sdk bench, ${new Date().toISOString()}, ${process.version}, Chromium ${(await import('node:child_process')).execFileSync(CHROMIUM, ['--version']).toString().trim()}\n`,
 );
 console.log(table);
 writeFileSync('.cache/bench/results.md', table + '\n');

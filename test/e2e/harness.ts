@@ -2,14 +2,14 @@
 // built SDK served from a static server on one loopback port and the emulator on another
 // (so every call is cross-origin and CORS is exercised), with a profile folder that can be
 // reused across browser restarts.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.mjs';
 import { startEmulator, type Emulator } from '../../emulator/server.js';
 import { serveStatic as serveFiles } from '../../scripts/static-server.mjs';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = new URL('../../', import.meta.url).pathname;
 
 /** Serves files below `roots` (relative to the repository) on a loopback port. */
@@ -24,23 +24,8 @@ export function newProfileDir(): string {
 }
 
 /** Launches headless Chromium on a profile folder; reuse the folder to simulate a restart. */
-export async function launch(profileDir: string): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: apt-get install -y chromium (.ci/run does)`);
-  }
-  return chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+export function launch(profileDir: string): Promise<BrowserContext> {
+  return launchChromium(profileDir);
 }
 
 export async function startEmulatorForBrowser(): Promise<Emulator> {
