@@ -1,0 +1,240 @@
+// Property tests (fast-check): any public input is either accepted or refused with a
+// PaketInputError before any request; any answer from the server ends in a result or a typed
+// error, never a hang; and any sequence of links, unlinks, restarts and transient faults ends,
+// once the network is back, with the service holding exactly the links the user was told of.
+import fc from 'fast-check';
+import { IDBFactory } from 'fake-indexeddb';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  createPaketClient,
+  PaketError,
+  PaketHttpError,
+  PaketInputError,
+  PaketNetworkError,
+} from '../../src/index';
+
+const CREDS = { username: 'platform_demo', password: 'test_sk_props' };
+const SESSION = { session_id: 's-1', client_type: 'platform', client_id: 'c', created_at: 'now' };
+
+beforeEach(() => {
+  vi.stubGlobal('indexedDB', new IDBFactory());
+  localStorage.clear();
+});
+
+const validId = (v: unknown): boolean =>
+  typeof v === 'string' && v !== '' && v.length <= 255 && !v.includes('/');
+
+describe('public inputs', () => {
+  it('link/unlink/ensure accept valid IDs and refuse anything else with a PaketInputError, sending nothing', async () => {
+    const anyId = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.constantFrom('', '/', '../x', '%2F', 'a'.repeat(256), 'ok-id'),
+      fc.anything(),
+    );
+    await fc.assert(
+      fc.asyncProperty(anyId, anyId, anyId, async (profileId, appId, participantId) => {
+        let requests = 0;
+        const client = createPaketClient({
+          credentials: CREDS,
+          autoFlush: false,
+          retry: { limit: 0 },
+          fetch: (async () => {
+            requests++;
+            return new Response(JSON.stringify(SESSION), { status: 200 });
+          }) as typeof fetch,
+        });
+        const profileOk =
+          typeof profileId === 'string' && profileId !== '' && profileId.length <= 255;
+        const ok = profileOk && validId(appId) && validId(participantId);
+        const error = await client.sessions
+          .link(profileId as string, { appId, participantId } as never)
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        if (ok) {
+          expect(error === undefined || error instanceof PaketError).toBe(true);
+        } else {
+          expect(error).toBeInstanceOf(PaketInputError);
+          expect(requests).toBe(0);
+        }
+        const unlinkError = await client.sessions
+          .unlink(profileId as string, participantId as string)
+          .catch((e: unknown) => e);
+        if (!(profileOk && validId(participantId)))
+          expect(unlinkError).toBeInstanceOf(PaketInputError);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('options: invalid values throw a PaketInputError when the client is created, never later', () => {
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            baseUrl: fc.oneof(fc.string(), fc.webUrl(), fc.constant('http://10.0.0.1/v1')),
+            timeoutMs: fc.oneof(fc.double(), fc.integer()),
+            apiVersion: fc.string(),
+            retry: fc.record({ limit: fc.oneof(fc.double(), fc.integer({ min: -5, max: 20 })) }),
+          },
+          { requiredKeys: [] },
+        ),
+        (options) => {
+          try {
+            createPaketClient({ credentials: CREDS, autoFlush: false, ...options } as never);
+          } catch (error) {
+            expect(error).toBeInstanceOf(PaketInputError);
+            expect(String(error)).not.toContain(CREDS.password);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('server answers', () => {
+  it('any status, headers and body end in a value or a typed error, within the time bounds', async () => {
+    const answer = fc.record({
+      status: fc.integer({ min: 200, max: 599 }),
+      retryAfter: fc.option(
+        fc.oneof(fc.constantFrom('0', '0.01', '-1', 'soon', '99999'), fc.string()),
+        { nil: undefined },
+      ),
+      body: fc.oneof(
+        fc.string(),
+        fc.json(),
+        fc.constant(JSON.stringify(SESSION)),
+        fc.constant('{"session_id": "trunc'),
+        fc.constant(''),
+      ),
+      hang: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(answer, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom('status', 'create', 'ensure', 'link'),
+        async (answers, call) => {
+          let i = 0;
+          const client = createPaketClient({
+            credentials: CREDS,
+            autoFlush: false,
+            timeoutMs: 30,
+            retry: { limit: 2, backoffLimitMs: 1, maxRetryAfterMs: 20 },
+            fetch: (async () => {
+              const a = answers[Math.min(i++, answers.length - 1)]!;
+              if (a.hang) return new Promise<Response>(() => undefined);
+              const headers: Record<string, string> = { 'content-type': 'application/json' };
+              if (a.retryAfter !== undefined) headers['retry-after'] = a.retryAfter;
+              const noBody = a.status === 204 || a.status === 205 || a.status === 304;
+              return new Response(noBody ? null : a.body, { status: a.status, headers });
+            }) as typeof fetch,
+          });
+          const started = Date.now();
+          const run =
+            call === 'status'
+              ? client.status()
+              : call === 'create'
+                ? client.sessions.create()
+                : call === 'ensure'
+                  ? client.sessions.ensure()
+                  : client.sessions.link('default', { appId: 'app', participantId: 'p' });
+          const result = await run.then(
+            (value) => ({ value }),
+            (error: unknown) => ({ error }),
+          );
+          if ('error' in result) expect(result.error).toBeInstanceOf(PaketError);
+          expect(Date.now() - started).toBeLessThan(2000);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+});
+
+describe('operation sequences', () => {
+  type Op =
+    | { kind: 'link' | 'unlink'; participant: number; fault: 'none' | 'before' | 'after' | '503' }
+    | { kind: 'restart' };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({
+      kind: fc.constantFrom('link' as const, 'unlink' as const),
+      participant: fc.integer({ min: 0, max: 2 }),
+      fault: fc.constantFrom('none' as const, 'before' as const, 'after' as const, '503' as const),
+    }),
+    fc.constant({ kind: 'restart' as const }),
+  );
+
+  it('end with the service holding exactly the links the user was told of', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 12 }), async (ops) => {
+        vi.stubGlobal('indexedDB', new IDBFactory());
+        localStorage.clear();
+        // A small service: one Session, links, idempotency keys, and one fault per request.
+        const linked = new Set<string>();
+        const keys = new Map<string, string>();
+        let fault: Op extends { fault: infer F } ? F : never = 'none';
+        const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
+          const request = new Request(input, init);
+          const f = fault;
+          fault = 'none';
+          if (f === 'before') throw new TypeError('Failed to fetch');
+          if (f === '503') return new Response('{}', { status: 503 });
+          let body: unknown = SESSION;
+          let status = 200;
+          if (request.method === 'PUT') {
+            const { participant_id } = (await request.json()) as { participant_id: string };
+            const key = request.headers.get('idempotency-key') ?? '';
+            if (!keys.has(key)) {
+              keys.set(key, participant_id);
+              linked.add(participant_id);
+            }
+            body = { message: 'Success' };
+          } else if (request.method === 'DELETE') {
+            linked.delete(new URL(request.url).pathname.split('/').pop()!);
+            status = 204;
+          }
+          if (f === 'after') throw new TypeError('connection reset');
+          return new Response(status === 204 ? null : JSON.stringify(body), { status });
+        }) as typeof fetch;
+        const make = () =>
+          createPaketClient({
+            credentials: CREDS,
+            fetch: fetchImpl,
+            autoFlush: false,
+            retry: { limit: 0 },
+          });
+        let client = make();
+        await client.sessions.ensure();
+        const want = new Map<string, boolean>();
+        for (const o of ops) {
+          if (o.kind === 'restart') {
+            client = make();
+            continue;
+          }
+          fault = o.fault;
+          const id = `p${o.participant}`;
+          const call =
+            o.kind === 'link'
+              ? client.sessions.link('default', { appId: 'app', participantId: id })
+              : client.sessions.unlink('default', id);
+          const error = await call.then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          if (error === undefined || (error instanceof PaketNetworkError && error.queued)) {
+            want.set(id, o.kind === 'link');
+          } else {
+            expect(error).toBeInstanceOf(PaketHttpError); // refused: told so, nothing changes
+          }
+        }
+        fault = 'none';
+        await make().flush();
+        for (const [id, isLinked] of want) expect(linked.has(id)).toBe(isLinked);
+        for (const id of linked) expect(want.get(id)).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
