@@ -115,7 +115,7 @@ describe('hostile IDs never reach a path', () => {
     [42, 'a number'],
     [{ toString: () => '../x' }, 'an object'],
     ['', 'empty'],
-  ])('%s (%s)', async (id) => {
+  ] as [unknown, string][])('%s (%s)', async (id) => {
     const client = createPaketClient({
       credentials: PLATFORM,
       baseUrl: env.emu.url,

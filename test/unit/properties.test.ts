@@ -174,10 +174,10 @@ describe('operation sequences', () => {
         // A small service: one Session, links, idempotency keys, and one fault per request.
         const linked = new Set<string>();
         const keys = new Map<string, string>();
-        let fault: Op extends { fault: infer F } ? F : never = 'none';
+        let fault: 'none' | 'before' | 'after' | '503' = 'none';
         const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
           const request = new Request(input, init);
-          const f = fault;
+          const f: string = fault;
           fault = 'none';
           if (f === 'before') throw new TypeError('Failed to fetch');
           if (f === '503') return new Response('{}', { status: 503 });
@@ -213,7 +213,7 @@ describe('operation sequences', () => {
             client = make();
             continue;
           }
-          fault = o.fault;
+          fault = o.fault as typeof fault;
           const id = `p${o.participant}`;
           const call =
             o.kind === 'link'
