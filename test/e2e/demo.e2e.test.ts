@@ -5,9 +5,8 @@
 // test-results/demo.png.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Emulator } from '../../emulator/server.js';
-import { launch, newProfileDir, serveStatic, startEmulatorForBrowser } from './harness';
+import { describe, expect, it, vi } from 'vitest';
+import { launch, newProfileDir, useBrowserEnv } from './harness';
 
 interface DemoState {
   ready: boolean;
@@ -24,16 +23,7 @@ interface DemoState {
 }
 type DemoWindow = { __paketDemo?: { state: DemoState; focusName(): string } };
 
-let emu: Emulator;
-let web: Awaited<ReturnType<typeof serveStatic>>;
-beforeAll(async () => {
-  emu = await startEmulatorForBrowser();
-  web = await serveStatic(['demo-app/dist']);
-});
-afterAll(async () => {
-  await web.close();
-  await emu.close();
-});
+const env = useBrowserEnv(['demo-app/dist']);
 
 const demoState = (page: Page) =>
   page.evaluate(() => (window as unknown as DemoWindow).__paketDemo?.state) as Promise<DemoState>;
@@ -87,7 +77,7 @@ describe('the Lightning demo app', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(
-      `${web.origin}/demo-app/dist/index.html?baseUrl=${encodeURIComponent(emu.url)}`,
+      `${env.web.origin}/demo-app/dist/index.html?baseUrl=${encodeURIComponent(env.emu.url)}`,
     );
     await vi.waitFor(async () => expect((await demoState(page))?.ready).toBe(true), {
       timeout: 20_000,
@@ -98,18 +88,18 @@ describe('the Lightning demo app', () => {
     expect(s.status).toMatchObject({ healthy: true, clientId: 'fab3d02606122a08', test: true });
     const anna = s.sessions['profile-anna']!;
     expect(anna.origin).toBe('created');
-    expect(Object.keys(emu.state().sessions)).toEqual([anna.id]);
+    expect(Object.keys(env.emu.state().sessions)).toEqual([anna.id]);
 
     // Share from an app: the publisher's Participant, linked at the emulator.
     s = await press(page, 'share');
     expect(s.error).toBe('');
     expect(s.linked).toHaveLength(1);
     const first = s.linked[0]!.participant_id;
-    expect(emu.state().links[anna.id]!.map((l) => l.participant_id)).toEqual([first]);
+    expect(env.emu.state().links[anna.id]!.map((l) => l.participant_id)).toEqual([first]);
     await vi.waitFor(async () => expect((await demoState(page)).upNext.length).toBe(3));
     s = await press(page, 'share');
     expect(s.linked).toHaveLength(2);
-    expect(emu.state().links[anna.id]).toHaveLength(2);
+    expect(env.emu.state().links[anna.id]).toHaveLength(2);
 
     // A screenshot with the Up Next row on screen.
     await page.waitForTimeout(500);
@@ -121,7 +111,7 @@ describe('the Lightning demo app', () => {
     // Unlink the first participant from its row.
     s = await press(page, 'unlink');
     expect(s.linked.map((l) => l.participant_id)).not.toContain(first);
-    expect(emu.state().links[anna.id]!.map((l) => l.participant_id)).not.toContain(first);
+    expect(env.emu.state().links[anna.id]!.map((l) => l.participant_id)).not.toContain(first);
 
     // Offline: a share is queued on the TV, and delivered when the network returns.
     s = await press(page, 'offline');
@@ -129,11 +119,11 @@ describe('the Lightning demo app', () => {
     s = await press(page, 'share');
     expect(s.error).toMatch(/Offline: saved on the TV/);
     expect(s.pending).toBe(1);
-    expect(emu.state().links[anna.id]).toHaveLength(1);
+    expect(env.emu.state().links[anna.id]).toHaveLength(1);
     s = await press(page, 'offline');
     expect(s.offline).toBe(false);
     await vi.waitFor(async () => expect((await demoState(page)).pending).toBe(0));
-    expect(emu.state().links[anna.id]).toHaveLength(2);
+    expect(env.emu.state().links[anna.id]).toHaveLength(2);
 
     // Switch profile: Right on the profile row gives Ben his own Session.
     await focus(page, 'profile');
@@ -144,7 +134,7 @@ describe('the Lightning demo app', () => {
     const ben = s.sessions['profile-ben']!;
     expect(ben.origin).toBe('created');
     expect(ben.id).not.toBe(anna.id);
-    const posts = emu.count('POST', '/v1/sessions');
+    const posts = env.emu.count('POST', '/v1/sessions');
     expect(posts).toBe(2);
 
     // Reload: both profiles' Sessions come back from storage, with no new POST.
@@ -162,7 +152,7 @@ describe('the Lightning demo app', () => {
       id: ben.id,
       origin: 'restored',
     });
-    expect(emu.count('POST', '/v1/sessions')).toBe(posts);
+    expect(env.emu.count('POST', '/v1/sessions')).toBe(posts);
     expect(errors).toEqual([]);
     await context.close();
   });

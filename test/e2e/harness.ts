@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { launchChromium } from '../../scripts/chromium.mjs';
 import { startEmulator, type Emulator } from '../../emulator/server.js';
 import { serveStatic as serveFiles } from '../../scripts/static-server.mjs';
@@ -91,4 +92,18 @@ export function linkIn(
 
 export function pendingIn(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as AppWindow).pending());
+}
+
+/** For a test file: an emulator and a static server for `roots`, started once, closed after. */
+export function useBrowserEnv(roots: string[]): { emu: Emulator; web: { origin: string } } {
+  const env = {} as { emu: Emulator; web: Awaited<ReturnType<typeof serveStatic>> };
+  beforeAll(async () => {
+    env.emu = await startEmulatorForBrowser();
+    env.web = await serveStatic(roots);
+  });
+  afterAll(async () => {
+    await env.web?.close();
+    await env.emu?.close();
+  });
+  return env;
 }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPaketClient, PaketInputError, type PaketEvent } from '../../src/index';
 import type { Fault } from '../../emulator/server.js';
 import { PLATFORM, PUBLISHER, useEmulator } from '../helpers/emulator';
+import { storedRecords } from '../helpers/idb';
 
 const env = useEmulator();
 const SECRETS = [
@@ -38,23 +39,7 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 async function storedText(): Promise<string> {
-  const db = await new Promise<IDBDatabase | undefined>((resolve) => {
-    const r = indexedDB.open('paket-tv-sdk');
-    r.onupgradeneeded = () => r.transaction?.abort();
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => resolve(undefined);
-  });
-  let idb = '';
-  if (db && db.objectStoreNames.contains('records')) {
-    idb = await new Promise<string>((resolve) => {
-      const tx = db.transaction('records');
-      const all = tx.objectStore('records').getAll();
-      const keys = tx.objectStore('records').getAllKeys();
-      tx.oncomplete = () => resolve(JSON.stringify([keys.result, all.result]));
-    });
-  }
-  db?.close();
-  return idb + JSON.stringify({ ...localStorage });
+  return (await storedRecords()) + JSON.stringify({ ...localStorage });
 }
 
 describe('credentials stay secret across the fault matrix', () => {

@@ -9,6 +9,7 @@ import {
   type StorageAdapter,
 } from '../../src/index';
 import { fakeApi, type FakeApi } from '../helpers/fake-api';
+import { storedRecords } from '../helpers/idb';
 
 const CREDS = { username: 'platform_demo', password: 'test_sk_never_stored' };
 let api: FakeApi;
@@ -31,24 +32,6 @@ function page(options: Partial<PaketClientOptions> = {}) {
     ...options,
   });
   return { client, events };
-}
-
-async function idbDump(): Promise<string> {
-  // Never create the database here: an empty one would keep the SDK from making its store.
-  const db = await new Promise<IDBDatabase | undefined>((resolve) => {
-    const r = indexedDB.open('paket-tv-sdk');
-    r.onupgradeneeded = () => r.transaction?.abort();
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => resolve(undefined);
-  });
-  if (!db) return '';
-  if (!db.objectStoreNames.contains('records')) return '';
-  const all = await new Promise<unknown[]>((resolve) => {
-    const r = db.transaction('records').objectStore('records').getAll();
-    r.onsuccess = () => resolve(r.result);
-  });
-  db.close();
-  return JSON.stringify(all);
 }
 
 describe('sessions.ensure()', () => {
@@ -163,7 +146,7 @@ describe('sessions.ensure()', () => {
 
   it('writes no credential to IndexedDB or localStorage', async () => {
     await page().client.sessions.ensure();
-    const stored = (await idbDump()) + JSON.stringify({ ...localStorage });
+    const stored = (await storedRecords()) + JSON.stringify({ ...localStorage });
     expect(stored).toContain('session-1');
     expect(stored).not.toContain(CREDS.password);
     expect(stored).not.toContain(CREDS.username);
@@ -192,7 +175,7 @@ describe('warm start and the localStorage mirror', () => {
     const first = await page().client.sessions.ensure();
     vi.stubGlobal('indexedDB', new IDBFactory());
     await expect(page().client.sessions.ensure()).resolves.toEqual(first);
-    await vi.waitFor(async () => expect(await idbDump()).toContain(first.session_id), {
+    await vi.waitFor(async () => expect(await storedRecords()).toContain(first.session_id), {
       timeout: 3000,
     });
     localStorage.clear();
