@@ -3,10 +3,11 @@
 //   node scripts/package-tv.mjs tizen  ->  demo-app/packages/PaketTVDemo.wgt
 // webOS: appinfo.json and ares-package (@webos-tools/cli), offline.
 // Tizen: config.xml (profile tv-samsung, privileges internet and tv.inputdevice), zipped as a
-// .wgt. A TV installs only a .wgt signed with Samsung-issued certificates: set TIZEN_CLI (the
-// `tizen` tool of Tizen Studio) and TIZEN_SIGNING_PROFILE (a certificate profile made in its
-// Certificate Manager) and the package is built and signed by Samsung's tool; otherwise it is
-// unsigned, for inspection or for signing elsewhere (README, "Sideloading to a TV").
+// .wgt. With TIZEN_AUTHOR_P12 / TIZEN_AUTHOR_PASSWORD and TIZEN_DISTRIBUTOR_P12 /
+// TIZEN_DISTRIBUTOR_PASSWORD set, it is signed first (author-signature.xml, signature1.xml) by
+// the package signer of @tizentv/webide-common-tizentv, offline. A TV installs only a .wgt
+// signed with Samsung-issued certificates (made in Tizen Studio's Certificate Manager, not
+// here); without them the package is unsigned, for inspection or for signing elsewhere.
 import { execFileSync } from 'node:child_process';
 import {
   cpSync,
@@ -17,6 +18,8 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { iconPng } from './icon.mjs';
 import { zipDirectory } from './zip.mjs';
 
@@ -91,20 +94,24 @@ if (target === 'webos') {
   );
   const wgt = `${out}/PaketTVDemo.wgt`;
   rmSync(wgt, { force: true });
-  const { TIZEN_CLI, TIZEN_SIGNING_PROFILE } = process.env;
-  if (TIZEN_CLI && TIZEN_SIGNING_PROFILE) {
-    execFileSync(
-      TIZEN_CLI,
-      ['package', '-t', 'wgt', '-s', TIZEN_SIGNING_PROFILE, '-o', out, '--', dir],
-      {
-        stdio: 'inherit',
-      },
+  const env = process.env;
+  if (env.TIZEN_AUTHOR_P12 && env.TIZEN_DISTRIBUTOR_P12) {
+    const require = createRequire(import.meta.url);
+    const PackageSigner = require('@tizentv/webide-common-tizentv/lib/packageSigner');
+    const { parseP12File } = require('@tizentv/webide-common-tizentv/lib/cryptUtil');
+    const signer = new PackageSigner();
+    signer.profileInfo.author = parseP12File(env.TIZEN_AUTHOR_P12, env.TIZEN_AUTHOR_PASSWORD ?? '');
+    signer.profileInfo.distributor1 = parseP12File(
+      env.TIZEN_DISTRIBUTOR_P12,
+      env.TIZEN_DISTRIBUTOR_PASSWORD ?? '',
     );
-    console.log(`Tizen package (signed with profile ${TIZEN_SIGNING_PROFILE}) in ${out}/`);
+    signer.signPackage(resolve(dir), []);
+    zipDirectory(dir, wgt);
+    console.log(`Tizen package (signed): ${wgt}`);
   } else {
     zipDirectory(dir, wgt);
     console.log(
-      `Tizen package (UNSIGNED: set TIZEN_CLI and TIZEN_SIGNING_PROFILE to sign): ${wgt}`,
+      `Tizen package (UNSIGNED: set TIZEN_AUTHOR_P12 and TIZEN_DISTRIBUTOR_P12 to sign): ${wgt}`,
     );
   }
 } else {
