@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 20_000,
     restoreMocks: true,
     unstubGlobals: true,
+    // The soak measures its heap after a full GC.
+    execArgv: ['--expose-gc'],
     // Inlined so that vi.resetModules() reloads them (tests that remove globals old engines lack).
     server: { deps: { inline: ['ky', 'idb-keyval'] } },
   },

@@ -72,6 +72,12 @@ export interface PaketClient {
   flush(): Promise<FlushResult>;
   /** The operations waiting in the outbox (local, no request). */
   pending(): Promise<QueuedOperation[]>;
+  /**
+   * Stops listening for the browser's `online` event, so a client that is no longer used can
+   * be garbage-collected (an app that replaces its client, for example on a change of account).
+   * Calls already made complete; stored data stays.
+   */
+  close(): void;
 }
 
 /**
@@ -156,9 +162,13 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
     }
   };
   flushSoon();
-  const target = globalThis as { addEventListener?: (type: string, listener: () => void) => void };
+  const target = globalThis as {
+    addEventListener?: (type: string, listener: () => void) => void;
+    removeEventListener?: (type: string, listener: () => void) => void;
+  };
+  const onOnline = (): void => void links.flush();
   if (autoFlush && typeof target.addEventListener === 'function') {
-    target.addEventListener('online', () => void links.flush());
+    target.addEventListener('online', onOnline);
   }
 
   return {
@@ -185,6 +195,11 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
     }),
     flush: links.flush,
     pending: links.pending,
+    close() {
+      if (typeof target.removeEventListener === 'function') {
+        target.removeEventListener('online', onOnline);
+      }
+    },
     get storageKind() {
       return storage.kind;
     },

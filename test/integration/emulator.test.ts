@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHmac } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { isLoopback, startEmulator } from '../../emulator/server.js';
 import { PLATFORM, PUBLISHER, useEmulator } from '../helpers/emulator';
 
@@ -112,9 +112,10 @@ describe('idempotency', () => {
   });
 
   it('409 while the first request with the key is still executing', async () => {
-    env.emu.injectFaults('POST /v1/sessions', [{ delayMs: 200 }]);
+    env.emu.injectFaults('POST /v1/sessions', [{ delayMs: 500 }]);
     const first = call('POST', '/v1/sessions', { key: 'slow' });
-    await new Promise((r) => setTimeout(r, 50));
+    // Wait until the first is at the server (holding the key), however loaded the machine.
+    await vi.waitFor(() => expect(env.emu.log.some((e) => e.idempotencyKey === 'slow')).toBe(true));
     const second = await call('POST', '/v1/sessions', { key: 'slow' });
     expect(second.status).toBe(409);
     expect((await first).status).toBe(200);

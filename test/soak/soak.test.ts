@@ -1,15 +1,19 @@
 // The short soak in the test command (about 10 s); `npm run soak` runs the long one.
 import { IDBFactory } from 'fake-indexeddb';
-import { expect, it, vi } from 'vitest';
-import { useEmulator } from '../helpers/emulator';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { startEmulatorProcess } from '../../emulator/process.js';
 import { printSummary, runSoak } from './soak';
 
-const env = useEmulator();
+let emu: Awaited<ReturnType<typeof startEmulatorProcess>>;
+beforeAll(async () => {
+  emu = await startEmulatorProcess();
+});
+afterAll(() => emu.close());
 
 it('keeps every invariant under random operations and 20% injected faults', async () => {
   vi.stubGlobal('indexedDB', new IDBFactory());
   localStorage.clear();
-  const summary = await runSoak(env.emu, {
+  const summary = await runSoak(emu, {
     durationMs: Number(process.env.SOAK_MS ?? 10_000),
     profiles: 6,
     instances: 4,
@@ -24,4 +28,6 @@ it('keeps every invariant under random operations and 20% injected faults', asyn
   expect(summary.unhandledRejections).toBe(0);
   expect(Object.keys(summary.outcomes).filter((k) => k.startsWith('UNTYPED'))).toEqual([]);
   expect(summary.operations).toBeGreaterThan(100);
+  expect(summary.gcMeasured).toBe(true);
+  expect(summary.heapGrowthMb).toBeLessThan(8);
 }, 600_000);

@@ -10,7 +10,10 @@ import {
   type PaketClient,
   type PaketEvent,
 } from '../../src/index';
-import type { Emulator, Fault } from '../../emulator/server.js';
+import type { Fault } from '../../emulator/server.js';
+import type { startEmulatorProcess } from '../../emulator/process.js';
+
+type EmulatorProcess = Awaited<ReturnType<typeof startEmulatorProcess>>;
 
 export interface SoakOptions {
   durationMs: number;
@@ -40,7 +43,9 @@ export interface SoakSummary {
   lateDeletes: string[];
   duplicateSessions: number;
   unhandledRejections: number;
+  /** Heap growth from a quarter of the run to its end, each after a full GC, in MB. */
   heapGrowthMb: number;
+  gcMeasured: boolean;
   elapsedMs: number;
 }
 
@@ -69,7 +74,7 @@ function rng(seed: number): () => number {
 
 type Want = 'linked' | 'unlinked';
 
-export async function runSoak(emu: Emulator, options: SoakOptions): Promise<SoakSummary> {
+export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promise<SoakSummary> {
   const started = Date.now();
   const random = rng(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
@@ -87,6 +92,7 @@ export async function runSoak(emu: Emulator, options: SoakOptions): Promise<Soak
     duplicateSessions: 0,
     unhandledRejections: 0,
     heapGrowthMb: 0,
+    gcMeasured: false,
     elapsedMs: 0,
   };
   const onUnhandled = (): void => {
@@ -153,7 +159,15 @@ export async function runSoak(emu: Emulator, options: SoakOptions): Promise<Soak
     summary.outcomes[key] = (summary.outcomes[key] ?? 0) + 1;
   };
 
-  const heapStart = process.memoryUsage().heapUsed;
+  // Memory: the heap after a full GC once the run is warm, against the same at the end (the
+  // emulator runs in its own process, so only the SDK, its storage and this harness count).
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const heap = (): number => {
+    gc?.();
+    return process.memoryUsage().heapUsed;
+  };
+  let heapWarm: number | undefined;
+  const warmAt = started + options.durationMs / 4;
   const step = async (slot: number): Promise<void> => {
     const client = instances[slot] as PaketClient;
     const profile = pick(profiles);
@@ -166,7 +180,7 @@ export async function runSoak(emu: Emulator, options: SoakOptions): Promise<Soak
       // 4xx faults go to the keyed routes (the integration tests cover a refused unlink).
       const route =
         name === '4xx' ? pick(['PUT /v1/upnext/sessions/:session_id', 'POST /v1/sessions']) : '*';
-      emu.injectFaults(route, [fault]);
+      await emu.injectFaults(route, [fault]);
       summary.faultsInjected[name] = (summary.faultsInjected[name] ?? 0) + 1;
     }
     const r = random();
@@ -228,6 +242,7 @@ export async function runSoak(emu: Emulator, options: SoakOptions): Promise<Soak
           },
         );
       } else if (r < 0.85) {
+        client.close();
         instances[slot] = newClient(); // an app restart: a new client over the same storage
         summary.restarts++;
       } else {
@@ -241,22 +256,28 @@ export async function runSoak(emu: Emulator, options: SoakOptions): Promise<Soak
 
   await Promise.all(
     instances.map(async (_, slot) => {
-      while (Date.now() - started < options.durationMs) await step(slot);
+      while (Date.now() - started < options.durationMs) {
+        await step(slot);
+        if (slot === 0 && heapWarm === undefined && Date.now() > warmAt) heapWarm = heap();
+      }
     }),
   );
 
   // Back to a healthy network: a fresh instance delivers whatever is still queued.
-  emu.clearFaults();
+  for (const client of instances) client.close();
+  const heapEnd = heap();
+  await emu.clearFaults();
   const final = newClient();
   for (let i = 0; i < 20 && (await final.pending()).length > 0; i++) await final.flush();
 
-  const state = emu.state();
+  const state = await emu.state();
+  const log = await emu.log();
   /** A delayed DELETE of this link that the server finished after the last successful PUT. */
   const lateDelete = (sid: string, participant: string): boolean => {
-    const lastPut = emu.log
+    const lastPut = log
       .filter((e) => e.method === 'PUT' && e.path.endsWith(`/${sid}`) && e.status === 200)
       .reduce((t, e) => Math.max(t, e.finished ?? 0), 0);
-    return emu.log.some(
+    return log.some(
       (e) =>
         e.method === 'DELETE' &&
         e.path.endsWith(`/${sid}/${encodeURIComponent(participant)}`) &&
@@ -299,8 +320,9 @@ export async function runSoak(emu: Emulator, options: SoakOptions): Promise<Soak
       }
     }
   }
-  summary.heapGrowthMb =
-    Math.round(((process.memoryUsage().heapUsed - heapStart) / 1048576) * 10) / 10;
+  summary.heapGrowthMb = Math.round(((heapEnd - (heapWarm ?? heapEnd)) / 1048576) * 10) / 10;
+  summary.gcMeasured = Boolean(gc && heapWarm !== undefined);
+  final.close();
   summary.elapsedMs = Date.now() - started;
   process.off('unhandledRejection', onUnhandled);
   return summary;
@@ -313,7 +335,7 @@ export function printSummary(s: SoakSummary): string {
     `outcomes: ${JSON.stringify(s.outcomes)}`,
     `profiles used ${s.profilesUsed}, Sessions created ${s.sessionsCreated}, duplicate Sessions ${s.duplicateSessions}`,
     `links expected ${s.linksExpected}, found ${s.linksFound}, mismatches ${s.mismatches.length}, undone by late server-side DELETEs ${s.lateDeletes.length}`,
-    `unhandled rejections ${s.unhandledRejections}, heap growth ${s.heapGrowthMb} MB`,
+    `unhandled rejections ${s.unhandledRejections}, heap growth after GC from a quarter of the run to its end ${s.heapGrowthMb} MB${s.gcMeasured ? '' : ' (no GC available: not measured)'}`,
     ...s.mismatches.slice(0, 10).map((m) => `  mismatch: ${m}`),
     ...s.lateDeletes.slice(0, 5).map((m) => `  late: ${m}`),
   ];
