@@ -151,15 +151,21 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
     outboxLimit: option('outboxLimit', options.outboxLimit, 100, range(1, 10_000, true)),
   });
   const autoFlush = options.autoFlush !== false;
+  // One look at the outbox at a time: creating a client and its first ensure() happen together
+  // at start-up, and need one storage read between them, not two.
+  let soon = false;
   const flushSoon = (): void => {
-    if (autoFlush) {
-      setTimeout(() => {
-        links.pending().then(
-          (ops) => (ops.length > 0 ? links.flush() : undefined),
-          () => undefined,
+    if (!autoFlush || soon) return;
+    soon = true;
+    setTimeout(() => {
+      links
+        .pending()
+        .then((ops) => (ops.length > 0 ? links.flush() : undefined))
+        .then(
+          () => (soon = false),
+          () => (soon = false),
         );
-      }, 0);
-    }
+    }, 0);
   };
   flushSoon();
   const target = globalThis as {
