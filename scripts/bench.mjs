@@ -89,6 +89,23 @@ const stats = (list) => {
   return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
 };
 const ms = (n) => n.toFixed(2);
+/** A heading row, a median/min/max row per series, and the ratio of the first two medians. */
+function timings(heading, note, series, target) {
+  row(heading, 'median', 'min', 'max', note);
+  const [a, b] = series.map(([label, list]) => {
+    const s = stats(list);
+    row(label, ms(s.median), ms(s.min), ms(s.max), '');
+    return s;
+  });
+  const ratio = a.median / b.median;
+  row(
+    'ratio',
+    ratio.toFixed(2),
+    '',
+    '',
+    `target ≤ ${target}: ${ratio <= target ? 'met' : 'NOT met'}`,
+  );
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'paket-bench-'));
 await withPage(dir, (page) => page.evaluate((url) => window.bench.seed(url), emu.url));
@@ -153,23 +170,14 @@ for (let i = 0; i < Math.max(5, Math.round(SAMPLES / 2)); i++) {
     ).ms,
   );
 }
-const cs = stats(cold.sdk),
-  cr = stats(cold.raw);
-row(
+timings(
   '**Cold start**: first run, nothing stored (ms)',
-  'median',
-  'min',
-  'max',
   `${cold.sdk.length} fresh profiles each`,
-);
-row('first sessions.ensure() (POST + store)', ms(cs.median), ms(cs.min), ms(cs.max), '');
-row('raw fetch POST + idb-keyval set', ms(cr.median), ms(cr.min), ms(cr.max), '');
-row(
-  'ratio',
-  (cs.median / cr.median).toFixed(2),
-  '',
-  '',
-  `target ≤ 1.3: ${cs.median / cr.median <= 1.3 ? 'met' : 'NOT met'}`,
+  [
+    ['first sessions.ensure() (POST + store)', cold.sdk],
+    ['raw fetch POST + idb-keyval set', cold.raw],
+  ],
+  1.3,
 );
 
 const publisher = await Promise.all(
@@ -190,23 +198,14 @@ const links = await withPage(mkdtempSync(join(tmpdir(), 'paket-links-')), (page)
     [emu.url, publisher],
   ),
 );
-const ls = stats(links.sdkMs),
-  lr = stats(links.rawMs);
-row('**Request cost** (ms)', 'median', 'min', 'max', `${publisher.length} links each`);
-row(
-  'sessions.link() (outbox write, PUT, confirmed-link write)',
-  ms(ls.median),
-  ms(ls.min),
-  ms(ls.max),
-  '',
-);
-row('raw fetch PUT', ms(lr.median), ms(lr.min), ms(lr.max), '');
-row(
-  'ratio',
-  (ls.median / lr.median).toFixed(2),
-  '',
-  '',
-  `target ≤ 1.3: ${ls.median / lr.median <= 1.3 ? 'met' : 'NOT met'}`,
+timings(
+  '**Request cost** (ms)',
+  `${publisher.length} links each`,
+  [
+    ['sessions.link() (outbox write, PUT, confirmed-link write)', links.sdkMs],
+    ['raw fetch PUT', links.rawMs],
+  ],
+  1.3,
 );
 
 await web.close();
