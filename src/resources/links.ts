@@ -64,18 +64,25 @@ export interface LinkConfig {
   outboxLimit: number;
 }
 
-/** A stored, versioned array (the outbox, a profile's confirmed links). */
-export interface StoredList<T> {
-  read(): Promise<T[]>;
-  /** Atomically rewrites the array; `change` gets a copy it may mutate. */
-  change(change: (items: T[]) => void): Promise<T[]>;
+/**
+ * Everything the outbox keeps, in one stored record so that each step of a delivery is one
+ * storage transaction: the queue, the links the service confirmed per profile, the last
+ * outcomes (for callers whose operation another app instance delivered) and the lease of the
+ * instance delivering.
+ */
+export interface LinksRecord {
+  v: 2;
+  ops: QueuedOperation[];
+  linked: Record<string, PaketSessionParticipant[]>;
+  done: { id: string; link?: PaketSessionParticipant; status?: number }[];
+  lease?: { owner: string; beat: number };
 }
 
 /** What repair.ts needs from this module. */
 export interface LinkInternals {
   config: LinkConfig;
-  outbox: StoredList<QueuedOperation>;
-  linkedOf(profileId: string): StoredList<PaketSessionParticipant>;
+  /** Atomically changes the record (`change` may mutate it) and resolves with it. */
+  edit(change: (record: LinksRecord) => void): Promise<LinksRecord>;
   settle(id: string, error: unknown): void;
   report(type: 'outboxDropped', op: QueuedOperation, extra: Record<string, unknown>): void;
 }
@@ -116,80 +123,85 @@ function isTransient(error: unknown): boolean {
   return s < 300 || s === 401 || s === 403 || s === 408 || s === 409 || s === 429 || s >= 500;
 }
 
+const isString = (value: unknown): value is string => typeof value === 'string';
+const validOp = (o: QueuedOperation): boolean =>
+  (o.type === 'link' || o.type === 'unlink') &&
+  [o.id, o.profileId, o.participantId, o.key].every(isString);
+
+/**
+ * The stored value as a record. What is unreadable is dropped item by item (a corrupted
+ * operation must not cost the profile its confirmed links); `lost` says whether any was.
+ */
+function parseRecord(value: unknown): { record: LinksRecord; lost: boolean } {
+  const r = (value && typeof value === 'object' ? value : {}) as Partial<LinksRecord>;
+  let lost = value != null && r.v !== 2;
+  const list = <T>(items: unknown, valid: (item: T) => boolean): T[] => {
+    const all = Array.isArray(items) ? (items as T[]) : [];
+    const kept = all.filter((item) => item && typeof item === 'object' && valid(item));
+    if (kept.length !== all.length || (items !== undefined && !Array.isArray(items))) lost = true;
+    return kept;
+  };
+  const linked: LinksRecord['linked'] = {};
+  for (const profileId of Object.keys(r.linked ?? {})) {
+    linked[profileId] = list(r.linked?.[profileId], (l: PaketSessionParticipant) =>
+      isString(l.participant_id),
+    );
+  }
+  const lease = r.lease;
+  return {
+    record: {
+      v: 2,
+      ops: list(r.ops, validOp),
+      linked,
+      done: list(r.done, (d: LinksRecord['done'][number]) => isString(d.id)),
+      ...(lease && isString(lease.owner) && typeof lease.beat === 'number' ? { lease } : {}),
+    },
+    lost,
+  };
+}
+
 const asyncIteratorSymbol: symbol =
   (Symbol as { asyncIterator?: symbol }).asyncIterator ?? Symbol.for('Symbol.asyncIterator');
+
+const AGAIN: unique symbol = Symbol();
+
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createLinks(config: LinkConfig) {
   const { transport, storage, sessions, emit } = config;
   const waiters = new Map<string, (outcome: Outcome) => void>();
   let flushing: Promise<FlushResult> | undefined;
+  /** The record as this instance last read or wrote it. */
+  let last: LinksRecord = parseRecord(undefined).record;
 
-  /** A versioned array at `suffix`; anything unreadable there is discarded and reported. */
-  const storedList = <T>(
-    suffix: string,
-    kind: 'outbox' | 'linked',
-    profileId: string,
-    valid: (item: T) => boolean,
-  ): StoredList<T> => {
-    const key = async (): Promise<string> =>
-      KEY_PREFIX + (await transport.namespace()) + ':' + suffix;
-    const parse = (value: unknown): T[] | undefined => {
-      const r = value as { v?: unknown; items?: unknown } | undefined;
-      return r && r.v === 1 && Array.isArray(r.items) && r.items.every((i) => i && valid(i as T))
-        ? (r.items as T[])
-        : undefined;
-    };
-    const discarded = (value: unknown, items: T[] | undefined): void => {
-      if (value !== undefined && value !== null && !items) {
-        emit({ type: 'recordDiscarded', kind, profileId });
-      }
-    };
-    return {
-      async read() {
-        const raw = await storage.get(await key());
-        const items = parse(raw);
-        discarded(raw, items);
-        return items ?? [];
-      },
-      async change(change) {
-        let raw: unknown;
-        const next = await storage.update(await key(), (current) => {
-          raw = current;
-          const items = (parse(current) ?? []).slice();
-          change(items);
-          return { v: 1, items };
-        });
-        discarded(raw, parse(raw));
-        return next.items;
-      },
-    };
+  const key = async (): Promise<string> => KEY_PREFIX + (await transport.namespace()) + ':links';
+
+  const seen = (value: unknown): LinksRecord => {
+    const { record, lost } = parseRecord(value);
+    if (lost) emit({ type: 'recordDiscarded', kind: 'outbox', profileId: '' });
+    return (last = record);
   };
-
-  const outbox = storedList<QueuedOperation>(
-    'outbox',
-    'outbox',
-    '',
-    (o) =>
-      (o.type === 'link' || o.type === 'unlink') &&
-      typeof o.id === 'string' &&
-      typeof o.profileId === 'string' &&
-      typeof o.participantId === 'string' &&
-      typeof o.key === 'string',
-  );
-  /** The last outcomes, so a caller whose operation another app instance delivered learns it. */
-  const finished = storedList<{ id: string; link?: PaketSessionParticipant; status?: number }>(
-    'outbox-done',
-    'outbox',
-    '',
-    (d) => typeof d.id === 'string',
-  );
-  const linkedOf = (profileId: string): StoredList<PaketSessionParticipant> =>
-    storedList(
-      `linked:${profileId}`,
-      'linked',
-      profileId,
-      (l) => typeof l.participant_id === 'string',
-    );
+  /** The last edit, which every read waits for: a read always sees this instance's writes. */
+  let saving: Promise<unknown> = Promise.resolve();
+  const read = async (): Promise<LinksRecord> => {
+    await saving;
+    return seen(await storage.get(await key()));
+  };
+  const edit = (change: (record: LinksRecord) => void): Promise<LinksRecord> => {
+    const edited = (async () => {
+      let raw: unknown;
+      const next = await storage.update(await key(), (current) => {
+        raw = current;
+        const { record } = parseRecord(current);
+        change(record);
+        return record;
+      });
+      seen(raw);
+      return (last = next);
+    })();
+    saving = edited.catch(() => undefined);
+    return edited;
+  };
 
   const report = (
     type: 'outboxQueued' | 'outboxDelivered' | 'outboxDropped',
@@ -212,8 +224,7 @@ export function createLinks(config: LinkConfig) {
 
   const internals: LinkInternals = {
     config,
-    outbox,
-    linkedOf,
+    edit,
     settle: (id, error) => settle(id, { error }),
     report,
   };
@@ -221,144 +232,146 @@ export function createLinks(config: LinkConfig) {
 
   // ---- delivery ----
 
-  const putLink = async (
-    session: PaketSession,
-    op: QueuedOperation,
-  ): Promise<PaketSessionParticipant> => {
-    const response = await transport.request({
-      method: 'PUT',
-      segments: [...SESSIONS, session.session_id],
-      body: { app_id: op.appId, participant_id: op.participantId },
-      idempotencyKey: op.key,
-    });
-    // Older servers answer {"message":"Success"}: make the documented object from what was sent.
-    const body = (response.body ?? {}) as Partial<PaketSessionParticipant>;
-    const pick = (field: keyof PaketSessionParticipant, fallback: string): string =>
-      typeof body[field] === 'string' ? (body[field] as string) : fallback;
-    return {
-      app_id: pick('app_id', op.appId ?? ''),
-      participant_id: pick('participant_id', op.participantId),
-      session_id: pick('session_id', session.session_id),
-      client_id: pick('client_id', session.client_id),
-      created_at: pick('created_at', new Date().toISOString()),
-    };
-  };
+  /** Operations whose Session was replaced once already: a second 404 is final. */
+  const healed = new Set<string>();
 
-  const deliver = async (op: QueuedOperation): Promise<PaketSessionParticipant | undefined> => {
-    let session = await sessions.ensure(op.profileId);
-    for (let healed = false; ; healed = true) {
-      try {
-        const linked = linkedOf(op.profileId);
-        if (op.type === 'unlink') {
-          await transport.request({
-            method: 'DELETE',
-            segments: [...SESSIONS, session.session_id, op.participantId],
-          });
-          await linked.change((items) => {
-            const i = items.findIndex((l) => l.participant_id === op.participantId);
-            if (i >= 0) items.splice(i, 1);
-          });
-          return undefined;
-        }
-        const link = await putLink(session, op);
-        await linked.change((items) => {
-          const i = items.findIndex((l) => l.participant_id === op.participantId);
-          items.splice(i >= 0 ? i : items.length, i >= 0 ? 1 : 0, link);
+  /** Sends one operation; `AGAIN` when the Session was replaced and re-links now go first. */
+  const deliver = async (
+    op: QueuedOperation,
+  ): Promise<PaketSessionParticipant | undefined | typeof AGAIN> => {
+    const session = await sessions.ensure(op.profileId);
+    try {
+      if (op.type === 'unlink') {
+        await transport.request({
+          method: 'DELETE',
+          segments: [...SESSIONS, session.session_id, op.participantId],
         });
-        return link;
-      } catch (error) {
-        if (healed || op.type !== 'link' || !isStatus(error, 404)) throw error;
-        const fix = await repair();
-        if (!(await fix.sessionGone(transport, session))) throw error;
-        session = await fix.replaceSession(internals, op.profileId, session, op.participantId);
-        // The old key is bound to the old Session's path: a new path needs a new key.
-        const key = uuidv4();
-        await outbox.change((ops) => {
-          for (const o of ops) if (o.id === op.id) o.key = key;
-        });
-        op = { ...op, key };
+        return undefined;
       }
+      const response = await transport.request({
+        method: 'PUT',
+        segments: [...SESSIONS, session.session_id],
+        body: { app_id: op.appId, participant_id: op.participantId },
+        idempotencyKey: op.key,
+      });
+      // Older servers answer {"message":"Success"}: make the documented object from what was sent.
+      const body = (response.body ?? {}) as Record<string, unknown>;
+      const link: Record<string, unknown> = {
+        app_id: op.appId ?? '',
+        participant_id: op.participantId,
+        session_id: session.session_id,
+        client_id: session.client_id,
+        created_at: new Date().toISOString(),
+      };
+      for (const field of Object.keys(link)) {
+        if (isString(body[field])) link[field] = body[field];
+      }
+      return link as unknown as PaketSessionParticipant;
+    } catch (error) {
+      if (healed.has(op.id) || op.type !== 'link' || !isStatus(error, 404)) throw error;
+      const fix = await repair();
+      if (!(await fix.sessionGone(transport, session))) throw error;
+      healed.add(op.id);
+      await fix.replaceSession(internals, op.profileId, session);
+      // The old key is bound to the old Session's path: a new path needs a new key.
+      const fresh = uuidv4();
+      await edit((r) => {
+        for (const o of r.ops) if (o.id === op.id) o.key = fresh;
+      });
+      return AGAIN;
     }
   };
 
   // One deliverer at a time across the app instances sharing the outbox: a lease with a
   // heartbeat, taken over when its holder stops beating (the claim pattern of identity.ts).
   // Two instances sending the same operations at once could reorder them at the service.
+  // The lease is taken in the same transaction that queues an operation, and given back in
+  // the one that removes the last: a link costs two storage transactions.
   const me = uuidv4();
-  const leaseKey = async (): Promise<string> =>
-    KEY_PREFIX + (await transport.namespace()) + ':outbox-lease';
-  const lease = async (take: boolean): Promise<boolean> => {
-    const next = (await storage.update(await leaseKey(), (current) => {
-      const l = current as { owner?: unknown; beat?: unknown } | undefined;
-      const free =
-        !l || l.owner === me || typeof l.beat !== 'number' || Date.now() - l.beat > STALE_MS;
-      if (!take) return l && l.owner === me ? null : current;
-      return free ? { owner: me, beat: Date.now() } : current;
-    })) as { owner?: unknown } | null;
-    return Boolean(next && next.owner === me);
+  const take = (r: LinksRecord): void => {
+    const l = r.lease;
+    if (!l || l.owner === me || Date.now() - l.beat > STALE_MS)
+      r.lease = { owner: me, beat: Date.now() };
   };
+  const mine = (r: LinksRecord): boolean => r.lease?.owner === me;
 
-  const runFlush = async (): Promise<FlushResult> => {
+  const runFlush = async (start: LinksRecord | undefined): Promise<FlushResult> => {
     let delivered = 0;
-    let pending = 0;
+    let record = last;
     let beat: ReturnType<typeof setInterval> | undefined;
     try {
-      if (!(await lease(true))) {
-        return { delivered, pending: (await outbox.read()).length, busy: true };
-      }
-      beat = setInterval(() => void lease(true).catch(() => undefined), HEARTBEAT_MS);
-      for (;;) {
-        const ops = await outbox.read();
-        const op = ops[0];
-        pending = ops.length;
-        if (!op) return { delivered, pending };
+      record = start && mine(start) ? start : await edit(take);
+      if (!mine(record)) return { delivered, pending: record.ops.length, busy: true };
+      beat = setInterval(
+        () => void edit((r) => mine(r) && take(r)).catch(() => undefined),
+        HEARTBEAT_MS,
+      );
+      for (let op = record.ops[0]; op; op = record.ops[0]) {
         let outcome: Outcome;
         try {
-          outcome = { value: await deliver(op) };
+          const value = await deliver(op);
+          if (value === AGAIN) {
+            record = last;
+            continue;
+          }
+          outcome = { value };
         } catch (error) {
-          if (isTransient(error)) return { delivered, pending, error: error as PaketError };
+          if (isTransient(error)) {
+            return { delivered, pending: record.ops.length, error: error as PaketError };
+          }
           outcome = { error };
           report('outboxDropped', op, {
             reason: 'rejected',
             ...(error instanceof PaketHttpError ? { status: error.status } : {}),
           });
         }
-        await finished.change((list) => {
-          list.push({
-            id: op.id,
-            ...('value' in outcome
-              ? outcome.value
-                ? { link: outcome.value }
-                : {}
-              : { status: outcome.error instanceof PaketHttpError ? outcome.error.status : 0 }),
-          });
-          list.splice(0, Math.max(0, list.length - 50));
+        const done = op;
+        const saved = edit((r) => {
+          r.ops = r.ops.filter((o) => o.id !== done.id);
+          if ('value' in outcome) {
+            const links = (r.linked[done.profileId] ?? []).filter(
+              (l) => l.participant_id !== done.participantId,
+            );
+            if (outcome.value) links.push(outcome.value);
+            r.linked[done.profileId] = links;
+          }
+          r.done = r.done.slice(-49);
+          r.done.push(
+            'value' in outcome
+              ? { id: done.id, ...(outcome.value ? { link: outcome.value } : {}) }
+              : {
+                  id: done.id,
+                  status: outcome.error instanceof PaketHttpError ? outcome.error.status : 0,
+                },
+          );
+          if (!r.ops.length && mine(r)) delete r.lease;
         });
-        pending = (
-          await outbox.change((list) => {
-            const i = list.findIndex((o) => o.id === op.id);
-            if (i >= 0) list.splice(i, 1);
-          })
-        ).length;
+        // The caller learns the service's answer now; the bookkeeping commits meanwhile (reads
+        // wait for it). Should it fail, the operation stays queued and its idempotent
+        // re-delivery finds it done.
+        settle(done.id, outcome);
+        record = await saved;
         if ('value' in outcome) {
           delivered++;
-          report('outboxDelivered', op);
+          report('outboxDelivered', done);
         }
-        settle(op.id, outcome);
       }
+      return { delivered, pending: 0 };
     } catch (error) {
-      return { delivered, pending, error: error as PaketError };
+      return { delivered, pending: record.ops.length, error: error as PaketError };
     } finally {
-      if (beat) {
-        clearInterval(beat);
-        await lease(false).catch(() => undefined);
+      if (beat) clearInterval(beat);
+      if (mine(last)) {
+        await edit((r) => {
+          if (mine(r)) delete r.lease;
+        }).catch(() => undefined);
       }
     }
   };
 
-  const flush = (): Promise<FlushResult> => {
+  const flush = (start?: LinksRecord): Promise<FlushResult> => {
     if (!flushing) {
-      flushing = runFlush();
+      flushing = runFlush(start);
       const done = (): void => {
         flushing = undefined;
       };
@@ -382,16 +395,17 @@ export function createLinks(config: LinkConfig) {
       queuedAt: new Date().toISOString(),
     };
     const dropped: QueuedOperation[] = [];
-    await outbox.change((ops) => {
-      while (ops.length >= config.outboxLimit) {
-        const [oldest] = ops.splice(ops.length > 1 ? 1 : 0, 1); // the head may be in flight
+    const queued = await edit((r) => {
+      while (r.ops.length >= config.outboxLimit) {
+        const [oldest] = r.ops.splice(r.ops.length > 1 ? 1 : 0, 1); // the head may be in flight
         if (!oldest) break;
-        report('outboxDropped', oldest, { reason: 'overflow' });
         dropped.push(oldest);
       }
-      ops.push(op);
+      r.ops.push(op);
+      take(r);
     });
     for (const o of dropped) {
+      report('outboxDropped', o, { reason: 'overflow' });
       settle(o.id, {
         error: new PaketError(`${o.type} of ${o.participantId} dropped from the full outbox`),
       });
@@ -399,15 +413,26 @@ export function createLinks(config: LinkConfig) {
     report('outboxQueued', op);
 
     const outcome = new Promise<Outcome>((resolve) => waiters.set(op.id, resolve));
-    while (waiters.has(op.id)) {
-      const result = await flush();
-      if (
-        waiters.has(op.id) &&
-        !result.error &&
-        !(await outbox.read()).some((o) => o.id === op.id)
-      ) {
+    for (let start: LinksRecord | undefined = queued; waiters.has(op.id); start = undefined) {
+      // The outcome may come before the flush ends (it goes on with the bookkeeping and the
+      // rest of the queue).
+      const result = await Promise.race([flush(start), outcome.then(() => undefined)]);
+      if (!result || !waiters.has(op.id)) break;
+      if (result.error) {
+        waiters.delete(op.id);
+        const cause = result.error;
+        const error = new PaketNetworkError(
+          cause.method,
+          cause.path,
+          cause,
+          `${cause instanceof PaketHttpError ? `HTTP ${cause.status}` : cause.message.replace(/^.*failed: /, '')}; queued for delivery`,
+        );
+        error.queued = true;
+        throw error;
+      }
+      if (!last.ops.some((o) => o.id === op.id)) {
         // Another app instance sharing the outbox delivered it, or the service refused it.
-        const done = (await finished.read()).find((d) => d.id === op.id);
+        const done = last.done.find((d) => d.id === op.id);
         settle(
           op.id,
           done && done.status === undefined
@@ -418,20 +443,9 @@ export function createLinks(config: LinkConfig) {
                   : new PaketError(`${op.type} of ${op.participantId} was dropped`),
               },
         );
-      } else if (result.busy && waiters.has(op.id)) {
+      } else if (result.busy) {
         // Another app instance is delivering the outbox: wait for it to get to this one.
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      } else if (result.error && waiters.has(op.id)) {
-        waiters.delete(op.id);
-        const cause = result.error;
-        const queued = new PaketNetworkError(
-          cause.method,
-          cause.path,
-          cause,
-          `${cause instanceof PaketHttpError ? `HTTP ${cause.status}` : cause.message.replace(/^.*failed: /, '')}; queued for delivery`,
-        );
-        queued.queued = true;
-        throw queued;
+        await delay(100);
       }
     }
     const settled = await outcome;
@@ -514,11 +528,11 @@ export function createLinks(config: LinkConfig) {
 
     async linked(profileId: string): Promise<PaketSessionParticipant[]> {
       checkProfileId(profileId, 'sessions.linked');
-      return linkedOf(profileId).read();
+      return (await read()).linked[profileId] ?? [];
     },
 
-    flush,
-    pending: (): Promise<QueuedOperation[]> => outbox.read(),
+    flush: (): Promise<FlushResult> => flush(),
+    pending: async (): Promise<QueuedOperation[]> => (await read()).ops,
   };
 }
 

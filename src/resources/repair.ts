@@ -23,26 +23,24 @@ export async function sessionGone(transport: Transport, session: PaketSession): 
 
 /**
  * Replaces a Session the service lost: a new Session for the profile, and a re-link of every
- * participant known for it queued at the head of the outbox. Reports `sessionReplaced`.
+ * participant known for it queued at the head of the outbox (ahead of the operation that met
+ * the 404, so its call completes with the links restored). Participants with an operation
+ * queued are left to it. Reports `sessionReplaced`.
  */
 export async function replaceSession(
   links: LinkInternals,
   profileId: string,
   old: PaketSession,
-  except?: string,
 ): Promise<PaketSession> {
   const { sessions, emit } = links.config;
-  const linked = links.linkedOf(profileId);
-  const known = await linked.read();
+  const known = (await links.edit(() => undefined)).linked[profileId] ?? [];
   await sessions.forget(profileId);
   const fresh = await sessions.ensure(profileId);
-  await linked.change((items) => items.splice(0));
-  await links.outbox.change((ops) => {
+  await links.edit((r) => {
     const relinks: QueuedOperation[] = known
       .filter(
         (l) =>
-          l.participant_id !== except &&
-          !ops.some((o) => o.profileId === profileId && o.participantId === l.participant_id),
+          !r.ops.some((o) => o.profileId === profileId && o.participantId === l.participant_id),
       )
       .map((l) => ({
         id: uuidv4(),
@@ -53,7 +51,8 @@ export async function replaceSession(
         key: uuidv4(),
         queuedAt: new Date().toISOString(),
       }));
-    ops.splice(ops.length > 0 ? 1 : 0, 0, ...relinks); // after the head, which may be in flight
+    r.ops.unshift(...relinks);
+    delete r.linked[profileId];
   });
   emit({
     type: 'sessionReplaced',
@@ -76,17 +75,17 @@ export async function removeSession(links: LinkInternals, profileId: string): Pr
     }
   }
   const dropped: QueuedOperation[] = [];
-  await links.outbox.change((ops) => {
+  await links.edit((r) => {
     // The head stays: it may be in flight, and its delivery fails harmlessly without a Session.
-    for (let i = ops.length - 1; i > 0; i--) {
-      const o = ops[i] as QueuedOperation;
-      if (o.profileId === profileId) dropped.push(...ops.splice(i, 1));
+    for (let i = r.ops.length - 1; i > 0; i--) {
+      const o = r.ops[i] as QueuedOperation;
+      if (o.profileId === profileId) dropped.push(...r.ops.splice(i, 1));
     }
+    delete r.linked[profileId];
   });
   for (const o of dropped) {
     links.report('outboxDropped', o, { reason: 'removed' });
     links.settle(o.id, new PaketError(`${o.type} of ${o.participantId} dropped: Session removed`));
   }
-  await links.linkedOf(profileId).change((items) => items.splice(0));
   await sessions.forget(profileId);
 }

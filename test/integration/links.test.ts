@@ -60,8 +60,43 @@ describe('link, unlink, lists, remove', () => {
       client_id: 'fab3d02606122a08',
       created_at: expect.any(String),
     });
+    // The same client sees it at once; another instance once the bookkeeping is written.
+    expect(await client.sessions.linked('default')).toEqual([link]);
+    await client.flush();
     expect(await platform().client.sessions.linked('default')).toEqual([link]);
     expect(linksAt(session.session_id)).toEqual([p]);
+  });
+
+  it('a corrupted outbox record: the unreadable parts are dropped and reported, the rest kept', async () => {
+    const memory = new Map<string, unknown>();
+    const storage = {
+      get: async (k: string) => memory.get(k),
+      set: async (k: string, v: unknown) => void memory.set(k, v),
+      delete: async (k: string) => void memory.delete(k),
+      update: async <T>(k: string, fn: (current: unknown) => T) => {
+        const next = fn(memory.get(k));
+        memory.set(k, next);
+        return next;
+      },
+    };
+    const [a, b] = await participants(2);
+    const first = platform({ storage }).client;
+    const link = await first.sessions.link('default', { appId: APP, participantId: a! });
+    await first.flush();
+    const key = [...memory.keys()].find((k) => k.endsWith(':links'))!;
+    const record = memory.get(key) as { ops: unknown[]; done: unknown };
+    memory.set(key, { ...record, ops: [{ type: 'link', id: 7 }], done: 'junk' });
+    const { client, events } = platform({ storage });
+    expect(await client.sessions.linked('default')).toEqual([link]);
+    expect(await client.pending()).toEqual([]);
+    expect(events).toContainEqual({ type: 'recordDiscarded', kind: 'outbox', profileId: '' });
+    await client.sessions.link('default', { appId: APP, participantId: b! });
+    expect(linksAt((await client.sessions.ensure()).session_id)).toEqual([a, b]);
+
+    memory.set(key, 'garbage');
+    const third = platform({ storage });
+    expect(await third.client.sessions.linked('default')).toEqual([]);
+    expect(third.events).toContainEqual({ type: 'recordDiscarded', kind: 'outbox', profileId: '' });
   });
 
   it('accepts the older {"message":"Success"} answer', async () => {
