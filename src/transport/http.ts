@@ -127,7 +127,18 @@ export function createTransport(config: TransportConfig): Transport {
         ...(rawBody ? { body: rawBody } : {}),
         timeout: config.timeoutMs,
         throwHttpErrors: true,
-        fetch: (input, init) => (config.fetch ?? globalThis.fetch)(input, init),
+        // ky hands over a Request whose body it has cloned into a stream (to keep one for
+        // retries); uploading a stream costs more than the string it came from.
+        fetch: (input, init) => {
+          const request = input as Request;
+          return (config.fetch ?? globalThis.fetch)(request.url, {
+            ...init,
+            method: request.method,
+            headers: request.headers,
+            signal: request.signal,
+            ...(rawBody ? { body: rawBody } : {}),
+          });
+        },
         retry: {
           limit: config.retry.limit,
           methods: ['get', 'put', 'post', 'delete'],
