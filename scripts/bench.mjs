@@ -5,7 +5,8 @@
 //         idb-keyval first get and a raw localStorage.getItem (each in its own restart).
 //   Cold start: the first ensure() against a raw fetch POST plus an idb-keyval set.
 //   Request cost: link() against a raw fetch PUT.
-// Debian's headless Chromium, loopback only. BENCH_SAMPLES (default 15) sets the samples.
+// Debian's headless Chromium, loopback only. BENCH_SAMPLES (default 15) sets the samples;
+// BENCH_ONLY (a comma-separated list of size, warm, cold, links) runs only those sections.
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ import { CHROMIUM, launchChromium } from './chromium.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 15);
+const ONLY = process.env.BENCH_ONLY?.split(',');
+const section = (name) => !ONLY || ONLY.includes(name);
 const rows = [];
 const row = (...cells) => rows.push(cells);
 
@@ -45,28 +48,30 @@ const sizes = (min) => {
   ];
 };
 mkdirSync('.cache/bench', { recursive: true });
-row('**Size** (KB)', 'min', 'gzip', 'brotli', '');
-row(
-  'paket-tv-sdk, modern start-up (entry + static chunks)',
-  ...sizes(readFileSync('.cache/size/modern.min.js')),
-  'budget 10 KB gzip',
-);
-row(
-  'paket-tv-sdk, legacy ES5 UMD with polyfills',
-  ...sizes(readFileSync('dist/legacy/paket-tv-sdk.js')),
-  'budget 20 KB gzip',
-);
-for (const [label, entry, name] of [
-  ['ky alone', 'bench/entries/ky.js', 'ky.js'],
-  ['idb-keyval alone (createStore, get, set)', 'bench/entries/idb-keyval.js', 'idb-keyval.js'],
-  ['@firebase/installations + @firebase/app', 'bench/entries/firebase.js', 'firebase.js'],
-  ['hand-written minimum (fetch + raw IndexedDB)', 'bench/entries/minimum.js', 'minimum.js'],
-]) {
-  const min = await shrink(await lower(await bundle(entry, name), '63', name), {
-    module: true,
-    ecma: 2017,
-  });
-  row(label, ...sizes(min), '');
+if (section('size')) {
+  row('**Size** (KB)', 'min', 'gzip', 'brotli', '');
+  row(
+    'paket-tv-sdk, modern start-up (entry + static chunks)',
+    ...sizes(readFileSync('.cache/size/modern.min.js')),
+    'budget 10 KB gzip',
+  );
+  row(
+    'paket-tv-sdk, legacy ES5 UMD with polyfills',
+    ...sizes(readFileSync('dist/legacy/paket-tv-sdk.js')),
+    'budget 20 KB gzip',
+  );
+  for (const [label, entry, name] of [
+    ['ky alone', 'bench/entries/ky.js', 'ky.js'],
+    ['idb-keyval alone (createStore, get, set)', 'bench/entries/idb-keyval.js', 'idb-keyval.js'],
+    ['@firebase/installations + @firebase/app', 'bench/entries/firebase.js', 'firebase.js'],
+    ['hand-written minimum (fetch + raw IndexedDB)', 'bench/entries/minimum.js', 'minimum.js'],
+  ]) {
+    const min = await shrink(await lower(await bundle(entry, name), '63', name), {
+      module: true,
+      ecma: 2017,
+    });
+    row(label, ...sizes(min), '');
+  }
 }
 await bundle('bench/entries/page-deps.js', 'page-deps.js');
 
@@ -107,106 +112,112 @@ function timings(heading, note, series, target) {
   );
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'paket-bench-'));
-await withPage(dir, (page) => page.evaluate((url) => window.bench.seed(url), emu.url));
-const warm = { ensure: [], idb: [], ls: [] };
-const postsBefore = emu.count('POST', '/v1/sessions');
-for (let i = 0; i < SAMPLES; i++) {
-  const order = [
-    ['ensure', 'ensure'],
-    ['idb', 'idbFirstGet'],
-    ['ls', 'localStorageGet'],
-  ];
-  for (let k = 0; k < order.length; k++) {
-    const [key, fn] = order[(i + k) % order.length];
-    const r = await withPage(dir, (page) =>
-      page.evaluate(([f, url]) => window.bench[f](url), [fn, emu.url]),
-    );
-    warm[key].push(r.ms);
+if (section('warm')) {
+  const dir = mkdtempSync(join(tmpdir(), 'paket-bench-'));
+  await withPage(dir, (page) => page.evaluate((url) => window.bench.seed(url), emu.url));
+  const warm = { ensure: [], idb: [], ls: [] };
+  const postsBefore = emu.count('POST', '/v1/sessions');
+  for (let i = 0; i < SAMPLES; i++) {
+    const order = [
+      ['ensure', 'ensure'],
+      ['idb', 'idbFirstGet'],
+      ['ls', 'localStorageGet'],
+    ];
+    for (let k = 0; k < order.length; k++) {
+      const [key, fn] = order[(i + k) % order.length];
+      const r = await withPage(dir, (page) =>
+        page.evaluate(([f, url]) => window.bench[f](url), [fn, emu.url]),
+      );
+      warm[key].push(r.ms);
+    }
   }
-}
-const warmPosts = emu.count('POST', '/v1/sessions') - postsBefore;
-const we = stats(warm.ensure),
-  wi = stats(warm.idb),
-  wl = stats(warm.ls);
-row(
-  '**Warm start** after a browser restart (ms)',
-  'median',
-  'min',
-  'max',
-  `${SAMPLES} restarts each`,
-);
-row(
-  'sessions.ensure() of a stored Session',
-  ms(we.median),
-  ms(we.min),
-  ms(we.max),
-  `${warmPosts} requests`,
-);
-row('raw idb-keyval first get', ms(wi.median), ms(wi.min), ms(wi.max), '');
-row('raw localStorage.getItem', ms(wl.median), ms(wl.min), ms(wl.max), '');
-row(
-  'ratio ensure() / idb-keyval first get',
-  (we.median / wi.median).toFixed(2),
-  (we.min / wi.min).toFixed(2),
-  (we.max / wi.max).toFixed(2),
-  `target ≤ 0.5: ${we.median / wi.median <= 0.5 ? 'met' : 'NOT met'}`,
-);
-
-const cold = { sdk: [], raw: [] };
-for (let i = 0; i < Math.max(5, Math.round(SAMPLES / 2)); i++) {
-  cold.sdk.push(
-    (
-      await withPage(mkdtempSync(join(tmpdir(), 'paket-cold-')), (p) =>
-        p.evaluate((url) => window.bench.coldEnsure(url), emu.url),
-      )
-    ).ms,
+  const warmPosts = emu.count('POST', '/v1/sessions') - postsBefore;
+  const we = stats(warm.ensure),
+    wi = stats(warm.idb),
+    wl = stats(warm.ls);
+  row(
+    '**Warm start** after a browser restart (ms)',
+    'median',
+    'min',
+    'max',
+    `${SAMPLES} restarts each`,
   );
-  cold.raw.push(
-    (
-      await withPage(mkdtempSync(join(tmpdir(), 'paket-cold-')), (p) =>
-        p.evaluate((url) => window.bench.coldRaw(url), emu.url),
-      )
-    ).ms,
+  row(
+    'sessions.ensure() of a stored Session',
+    ms(we.median),
+    ms(we.min),
+    ms(we.max),
+    `${warmPosts} requests`,
+  );
+  row('raw idb-keyval first get', ms(wi.median), ms(wi.min), ms(wi.max), '');
+  row('raw localStorage.getItem', ms(wl.median), ms(wl.min), ms(wl.max), '');
+  row(
+    'ratio ensure() / idb-keyval first get',
+    (we.median / wi.median).toFixed(2),
+    (we.min / wi.min).toFixed(2),
+    (we.max / wi.max).toFixed(2),
+    `target ≤ 0.5: ${we.median / wi.median <= 0.5 ? 'met' : 'NOT met'}`,
   );
 }
-timings(
-  '**Cold start**: first run, nothing stored (ms)',
-  `${cold.sdk.length} fresh profiles each`,
-  [
-    ['first sessions.ensure() (POST + store)', cold.sdk],
-    ['raw fetch POST + idb-keyval set', cold.raw],
-  ],
-  1.3,
-);
 
-const publisher = await Promise.all(
-  Array.from({ length: 20 }, async () => {
-    const res = await fetch(`${emu.url}/participants`, {
-      method: 'POST',
-      headers: {
-        authorization:
-          'Basic ' + Buffer.from('publisher_demo:test_sk_publisher_demo').toString('base64'),
-      },
-    });
-    return (await res.json()).participant_id;
-  }),
-);
-const links = await withPage(mkdtempSync(join(tmpdir(), 'paket-links-')), (page) =>
-  page.evaluate(
-    ([url, ids]) => window.bench.links(url, 'fe4a9ed381e8e376', ids),
-    [emu.url, publisher],
-  ),
-);
-timings(
-  '**Request cost** (ms)',
-  `${publisher.length} links each`,
-  [
-    ['sessions.link() (outbox write, PUT, confirmed-link write)', links.sdkMs],
-    ['raw fetch PUT', links.rawMs],
-  ],
-  1.3,
-);
+if (section('cold')) {
+  const cold = { sdk: [], raw: [] };
+  for (let i = 0; i < Math.max(5, Math.round(SAMPLES / 2)); i++) {
+    cold.sdk.push(
+      (
+        await withPage(mkdtempSync(join(tmpdir(), 'paket-cold-')), (p) =>
+          p.evaluate((url) => window.bench.coldEnsure(url), emu.url),
+        )
+      ).ms,
+    );
+    cold.raw.push(
+      (
+        await withPage(mkdtempSync(join(tmpdir(), 'paket-cold-')), (p) =>
+          p.evaluate((url) => window.bench.coldRaw(url), emu.url),
+        )
+      ).ms,
+    );
+  }
+  timings(
+    '**Cold start**: first run, nothing stored (ms)',
+    `${cold.sdk.length} fresh profiles each`,
+    [
+      ['first sessions.ensure() (POST + store)', cold.sdk],
+      ['raw fetch POST + idb-keyval set', cold.raw],
+    ],
+    1.3,
+  );
+}
+
+if (section('links')) {
+  const publisher = await Promise.all(
+    Array.from({ length: 2 * Math.max(20, SAMPLES) }, async () => {
+      const res = await fetch(`${emu.url}/participants`, {
+        method: 'POST',
+        headers: {
+          authorization:
+            'Basic ' + Buffer.from('publisher_demo:test_sk_publisher_demo').toString('base64'),
+        },
+      });
+      return (await res.json()).participant_id;
+    }),
+  );
+  const links = await withPage(mkdtempSync(join(tmpdir(), 'paket-links-')), (page) =>
+    page.evaluate(
+      ([url, ids]) => window.bench.links(url, 'fe4a9ed381e8e376', ids),
+      [emu.url, publisher],
+    ),
+  );
+  timings(
+    '**Request cost** (ms)',
+    `${publisher.length / 2} links each`,
+    [
+      ['sessions.link() (outbox write, PUT, confirmed-link write)', links.sdkMs],
+      ['raw fetch PUT', links.rawMs],
+    ],
+    1.3,
+  );
+}
 
 await web.close();
 await emu.close();
