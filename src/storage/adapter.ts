@@ -47,28 +47,3 @@ export function classify(error: unknown): PaketStorageFailure {
   if (e && (e.name === 'InvalidStateError' || e.name === 'SecurityError')) return 'unavailable';
   return 'error';
 }
-
-/** A store in memory: the last resort when the engine keeps nothing. */
-export function memoryAdapter(): StorageAdapter {
-  const map = new Map<string, string>();
-  const read = (key: string): unknown => {
-    const text = map.get(key);
-    return text === undefined ? undefined : (JSON.parse(text) as unknown);
-  };
-  return {
-    get: (key) => Promise.resolve(read(key)),
-    set: (key, value) => {
-      map.set(key, JSON.stringify(value));
-      return Promise.resolve();
-    },
-    delete: (key) => {
-      map.delete(key);
-      return Promise.resolve();
-    },
-    update: (key, updater) => {
-      const next = updater(read(key));
-      map.set(key, JSON.stringify(next));
-      return Promise.resolve(next);
-    },
-  };
-}

@@ -1,24 +1,37 @@
 import type { StorageAdapter } from './adapter.js';
 
+/** What the SDK uses of `localStorage`. */
+export type WebStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
 /** The engine's `localStorage`, or `undefined` where it is missing or refuses to work. */
 export function usableLocalStorage(): Storage | undefined {
   try {
     const ls = (globalThis as { localStorage?: Storage }).localStorage;
-    if (!ls) return undefined;
     const probe = '__paket_probe__';
-    ls.setItem(probe, '1');
-    ls.removeItem(probe);
+    ls!.setItem(probe, '1');
+    ls!.removeItem(probe);
     return ls;
   } catch {
     return undefined;
   }
 }
 
+/** A store in memory with the shape of `localStorage`: the last resort when the engine keeps nothing. */
+export function memoryStorage(): WebStorage {
+  const map = new Map<string, string>();
+  return {
+    getItem: (key) => map.get(key) ?? null,
+    setItem: (key, value) => void map.set(key, value),
+    removeItem: (key) => void map.delete(key),
+  };
+}
+
 /**
- * An adapter over `localStorage` (synchronous, so `update` is atomic within a page).
- * A value that is not valid JSON reads as the raw string, for the caller to discard.
+ * An adapter over `localStorage` or {@link memoryStorage} (synchronous, so `update` is atomic
+ * within a page). A value that is not valid JSON reads as the raw string, for the caller to
+ * discard.
  */
-export function localStorageAdapter(ls: Storage): StorageAdapter {
+export function webStorageAdapter(ls: WebStorage): StorageAdapter {
   const read = (key: string): unknown => {
     const text = ls.getItem(key);
     if (text === null) return undefined;
@@ -28,22 +41,15 @@ export function localStorageAdapter(ls: Storage): StorageAdapter {
       return text;
     }
   };
-  const run = <T>(fn: () => T): Promise<T> => {
-    try {
-      return Promise.resolve(fn());
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  const write = <T>(key: string, value: T): T => {
+    ls.setItem(key, JSON.stringify(value));
+    return value;
   };
+  const run = <T>(fn: () => T): Promise<T> => new Promise<T>((resolve) => resolve(fn()));
   return {
     get: (key) => run(() => read(key)),
-    set: (key, value) => run(() => ls.setItem(key, JSON.stringify(value))),
+    set: (key, value) => run(() => void write(key, value)),
     delete: (key) => run(() => ls.removeItem(key)),
-    update: (key, updater) =>
-      run(() => {
-        const next = updater(read(key));
-        ls.setItem(key, JSON.stringify(next));
-        return next;
-      }),
+    update: (key, updater) => run(() => write(key, updater(read(key)))),
   };
 }

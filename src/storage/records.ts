@@ -1,7 +1,7 @@
 import type { PaketEvent } from '../events.js';
-import { bounded, memoryAdapter, type StorageAdapter, type StorageKind } from './adapter.js';
+import { bounded, type StorageAdapter, type StorageKind } from './adapter.js';
 import { indexedDbAdapter } from './idb.js';
-import { localStorageAdapter, usableLocalStorage } from './local.js';
+import { memoryStorage, usableLocalStorage, webStorageAdapter } from './local.js';
 
 /** Prefix of every key the SDK writes, in IndexedDB and in localStorage. */
 export const KEY_PREFIX = 'paket-tv-sdk:';
@@ -36,72 +36,62 @@ export interface RecordStorage {
 }
 
 export function createRecordStorage(config: RecordStorageConfig): RecordStorage {
+  const { custom, emit } = config;
   let kind: StorageKind = 'unknown';
   let chosen: Promise<StorageAdapter> | undefined;
   let mirror: Storage | undefined | null = null; // null: not looked up yet
 
-  // The mirror is read at every start: no probe write here (a first localStorage write after a
-  // restart costs milliseconds); a failing read or write is caught where it happens.
-  const mirrorStore = (): Storage | undefined => {
-    if (mirror === null) {
-      try {
-        mirror = config.custom
-          ? undefined
-          : (globalThis as { localStorage?: Storage }).localStorage;
-      } catch {
-        mirror = undefined; // a sandboxed frame throws on access
-      }
-    }
-    return mirror;
+  const use = (adapter: StorageAdapter, k: StorageKind, reason?: string): StorageAdapter => {
+    kind = k;
+    emit({ type: 'storage', kind: k, ...(reason ? { reason } : {}) } as PaketEvent);
+    return adapter;
   };
 
   const choose = async (): Promise<StorageAdapter> => {
-    if (config.custom) {
-      kind = 'custom';
-      config.emit({ type: 'storage', kind });
-      return config.custom;
-    }
-    let reason: string;
-    const idb = (globalThis as { indexedDB?: unknown }).indexedDB;
-    if (idb) {
+    if (custom) return use(custom, 'custom');
+    let reason = 'IndexedDB is missing';
+    if ((globalThis as { indexedDB?: unknown }).indexedDB) {
       const adapter = indexedDbAdapter();
       try {
         await bounded('open', config.timeoutMs, adapter.get(`${KEY_PREFIX}probe`));
-        kind = 'indexeddb';
-        config.emit({ type: 'storage', kind });
-        return adapter;
+        return use(adapter, 'indexeddb');
       } catch (error) {
         reason = `IndexedDB ${(error as { reason?: string }).reason ?? 'error'} on open`;
       }
-    } else {
-      reason = 'IndexedDB is missing';
     }
-    const ls = config.custom ? undefined : usableLocalStorage();
-    kind = ls ? 'localStorage' : 'memory';
-    config.emit({ type: 'storage', kind, reason });
-    return ls ? localStorageAdapter(ls) : memoryAdapter();
+    const ls = usableLocalStorage();
+    return use(webStorageAdapter(ls ?? memoryStorage()), ls ? 'localStorage' : 'memory', reason);
   };
 
-  const backend = (): Promise<StorageAdapter> => (chosen ??= choose());
-
   const call = async <T>(operation: string, run: (a: StorageAdapter) => Promise<T>): Promise<T> => {
-    const adapter = await backend();
+    const adapter = await (chosen ??= choose());
     try {
       return await bounded(operation, config.timeoutMs, run(adapter));
     } catch (error) {
       const reason = (error as { reason?: string }).reason ?? 'error';
-      config.emit({ type: 'storageError', operation, reason, backend: kind });
+      emit({ type: 'storageError', operation, reason, backend: kind });
       throw error;
     }
   };
 
-  const mirrorCall = (operation: string, run: (ls: Storage) => void): void => {
-    const ls = mirrorStore();
-    if (!ls) return;
+  // The mirror is read at every start: no probe write here (a first localStorage write after a
+  // restart costs milliseconds); a failing call is caught here, and reported unless a read.
+  const mirrorCall = <T>(operation: string, run: (ls: Storage) => T): T | undefined => {
+    if (mirror === null) {
+      mirror = undefined;
+      try {
+        if (!custom) mirror = (globalThis as { localStorage?: Storage }).localStorage;
+      } catch {
+        // a sandboxed frame throws on access
+      }
+    }
     try {
-      run(ls);
+      return mirror && run(mirror);
     } catch {
-      config.emit({ type: 'storageError', operation, reason: 'mirror', backend: 'localStorage' });
+      if (operation) {
+        emit({ type: 'storageError', operation, reason: 'mirror', backend: 'localStorage' });
+      }
+      return undefined;
     }
   };
 
@@ -113,16 +103,11 @@ export function createRecordStorage(config: RecordStorageConfig): RecordStorage 
     set: (key, value) => call('write', (a) => a.set(key, value)),
     delete: (key) => call('delete', (a) => a.delete(key)),
     update: (key, updater) => call('write', (a) => a.update(key, updater)),
-    mirrorGet(key) {
-      const ls = mirrorStore();
-      if (!ls) return undefined;
-      try {
+    mirrorGet: (key) =>
+      mirrorCall('', (ls) => {
         const text = ls.getItem(key);
         return text === null ? undefined : (JSON.parse(text) as unknown);
-      } catch {
-        return undefined;
-      }
-    },
+      }),
     mirrorSet: (key, value) => mirrorCall('write', (ls) => ls.setItem(key, JSON.stringify(value))),
     mirrorDelete: (key) => mirrorCall('delete', (ls) => ls.removeItem(key)),
   };
