@@ -88,67 +88,57 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
   if (!options || typeof options !== 'object') {
     throw new PaketInputError('options', 'must be an object');
   }
-  const credentials = options.credentials;
+  const { credentials, retry = {}, onEvent } = options;
   if (!credentials || (typeof credentials !== 'function' && typeof credentials !== 'object')) {
     throw new PaketInputError('credentials', 'must be { username, password } or a function');
   }
-  const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp);
-  const retry = options.retry ?? {};
-  const onEvent = options.onEvent;
   const emit = (event: PaketEvent): void => {
-    if (!onEvent) return;
     try {
-      onEvent(event);
+      if (onEvent) onEvent(event);
     } catch {
       // A faulty listener must not break a call.
     }
   };
   const transport = createTransport({
-    baseUrl,
+    baseUrl: checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp),
     credentials,
-    timeoutMs: option('timeoutMs', options.timeoutMs, 10_000, range(1, 2_147_483_647)),
+    timeoutMs: num('timeoutMs', options.timeoutMs, 10_000, 1, 2_147_483_647),
     retry: {
-      limit: option('retry.limit', retry.limit, 2, range(0, 10, true)),
-      backoffLimitMs: option('retry.backoffLimitMs', retry.backoffLimitMs, 10_000, range(0, 3.6e6)),
-      maxRetryAfterMs: option(
-        'retry.maxRetryAfterMs',
-        retry.maxRetryAfterMs,
-        60_000,
-        range(0, 3.6e6),
-      ),
+      limit: num('retry.limit', retry.limit, 2, 0, 10, true),
+      backoffLimitMs: num('retry.backoffLimitMs', retry.backoffLimitMs, 10_000, 0, 3.6e6),
+      maxRetryAfterMs: num('retry.maxRetryAfterMs', retry.maxRetryAfterMs, 60_000, 0, 3.6e6),
     },
-    apiVersion: option<string | undefined>('apiVersion', options.apiVersion, undefined, [
+    apiVersion: check(
+      'apiVersion',
+      options.apiVersion,
       (v) => typeof v === 'string' && /^[\w.-]{1,64}$/.test(v),
       'must be a version name such as 2024-12-01',
-    ]),
+    ),
     signRequests: options.signRequests === true,
-    fetch: option<typeof fetch | undefined>('fetch', options.fetch, undefined, [
-      (v) => typeof v === 'function',
-      'must be a function',
-    ]),
+    fetch: check('fetch', options.fetch, (v) => typeof v === 'function', 'must be a function'),
     emit,
   });
-
   const storage = createRecordStorage({
-    custom: option<StorageAdapter | undefined>('storage', options.storage, undefined, [
+    custom: check(
+      'storage',
+      options.storage,
       (v) =>
         !!v && ['get', 'set', 'delete', 'update'].every((m) => typeof v[m as 'get'] === 'function'),
       'must have get, set, delete and update functions',
-    ]),
-    timeoutMs: option('storageTimeoutMs', options.storageTimeoutMs, 3000, range(1, 600_000)),
+    ),
+    timeoutMs: num('storageTimeoutMs', options.storageTimeoutMs, 3000, 1, 600_000),
     emit,
   });
-  const identity = { transport, storage, emit };
+  const shared = { transport, storage, emit };
   const sessions = createIdentityResource<PaketSession>({
-    ...identity,
+    ...shared,
     kind: 'session',
-    segment: 'sessions',
     idField: 'session_id',
   });
   const links = createLinks({
-    ...identity,
+    ...shared,
     sessions,
-    outboxLimit: option('outboxLimit', options.outboxLimit, 100, range(1, 10_000, true)),
+    outboxLimit: num('outboxLimit', options.outboxLimit, 100, 1, 10_000, true),
   });
   const autoFlush = options.autoFlush !== false;
   // One look at the outbox at a time: creating a client and its first ensure() happen together
@@ -158,54 +148,44 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
     if (!autoFlush || soon) return;
     soon = true;
     setTimeout(() => {
+      const done = (): void => {
+        soon = false;
+      };
       links
         .pending()
-        .then((ops) => (ops.length > 0 ? links.flush() : undefined))
-        .then(
-          () => (soon = false),
-          () => (soon = false),
-        );
-    }, 0);
+        .then((ops): unknown => ops.length && links.flush())
+        .then(done, done);
+    });
   };
   flushSoon();
   const target = globalThis as {
     addEventListener?: (type: string, listener: () => void) => void;
     removeEventListener?: (type: string, listener: () => void) => void;
   };
-  const onOnline = (): void => void links.flush();
-  if (autoFlush && typeof target.addEventListener === 'function') {
-    target.addEventListener('online', onOnline);
-  }
+  const listen = (method: 'addEventListener' | 'removeEventListener'): void => {
+    if (autoFlush && typeof target[method] === 'function') target[method]('online', links.flush);
+  };
+  listen('addEventListener');
 
   return {
     status: () => getStatus(transport),
     sessions: {
       ...sessions,
+      ...links.sessions,
       ensure: (profileId) =>
         sessions.ensure(profileId).then((session) => {
           flushSoon();
           return session;
         }),
-      link: links.link,
-      unlink: links.unlink,
-      remove: links.remove,
-      participants: links.participants,
-      upNext: links.upNext,
-      linked: links.linked,
     },
     participants: createIdentityResource({
-      ...identity,
+      ...shared,
       kind: 'participant',
-      segment: 'participants',
       idField: 'participant_id',
     }),
     flush: links.flush,
     pending: links.pending,
-    close() {
-      if (typeof target.removeEventListener === 'function') {
-        target.removeEventListener('online', onOnline);
-      }
-    },
+    close: () => listen('removeEventListener'),
     get storageKind() {
       return storage.kind;
     },
@@ -239,19 +219,27 @@ function checkBaseUrl(value: unknown, allowInsecureHttp: boolean | undefined): s
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
-type Rule<T> = [valid: (value: T) => boolean, rule: string];
-
-/** A number from `min` to `max` (an integer when `integer`). */
-function range(min: number, max: number, integer?: boolean): Rule<number> {
-  return [
-    (v) => typeof v === 'number' && v >= min && v <= max && (!integer || v % 1 === 0),
-    `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`,
-  ];
+/** The option's value when it is given and `valid`, else a PaketInputError. */
+function check<T>(name: string, value: T | undefined, valid: (v: T) => boolean, rule: string) {
+  if (value !== undefined && !valid(value)) throw new PaketInputError(name, rule);
+  return value;
 }
 
-/** The option's value, or `fallback` when it is not given; a PaketInputError when invalid. */
-function option<T>(name: string, value: T | undefined, fallback: T, [valid, rule]: Rule<T>): T {
-  if (value === undefined) return fallback;
-  if (!valid(value)) throw new PaketInputError(name, rule);
-  return value;
+/** A number option from `min` to `max` (an integer when `integer`), or `fallback` when not given. */
+function num(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  integer?: boolean,
+): number {
+  return (
+    check(
+      name,
+      value,
+      (v) => typeof v === 'number' && v >= min && v <= max && (!integer || v % 1 === 0),
+      `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`,
+    ) ?? fallback
+  );
 }

@@ -59,8 +59,8 @@ export interface IdentityConfig {
   transport: Transport;
   storage: RecordStorage;
   emit: (event: PaketEvent) => void;
+  /** `session` or `participant`; the collection is its plural. */
   kind: IdentityKind;
-  segment: string;
   idField: string;
 }
 
@@ -78,6 +78,7 @@ export function checkProfileId(profileId: unknown, where: string): string {
 
 export function createIdentityResource<T>(config: IdentityConfig): IdentityResource<T> {
   const { transport, storage, emit, kind, idField } = config;
+  const segment = `${kind}s`;
   const me = uuidv4();
   const known = new Map<string, T>();
   const inflight = new Map<string, Promise<T>>();
@@ -154,7 +155,7 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
     }, HEARTBEAT_MS);
     let object: T;
     try {
-      object = await createObject<T>(transport, config.segment, idField, {
+      object = await createObject<T>(transport, segment, idField, {
         idempotencyKey: claim.key,
       });
     } catch (error) {
@@ -224,7 +225,7 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
   }
 
   return {
-    create: (options) => createObject<T>(transport, config.segment, idField, options),
+    create: (options) => createObject<T>(transport, segment, idField, options),
 
     ensure(profileId = 'default') {
       try {

@@ -484,53 +484,54 @@ export function createLinks(config: LinkConfig) {
     }) as unknown as AsyncIterable<T>;
 
   return {
-    async link(profileId: string, input: LinkInput): Promise<PaketSessionParticipant> {
-      const where = 'sessions.link';
-      checkProfileId(profileId, where);
-      const { appId, participantId } = input ?? ({} as LinkInput);
-      return (await submit({
-        type: 'link',
-        profileId,
-        participantId: checkId('participantId', participantId, where),
-        appId: checkId('appId', appId, where),
-      })) as PaketSessionParticipant;
-    },
+    sessions: {
+      async link(profileId: string, input: LinkInput): Promise<PaketSessionParticipant> {
+        const where = 'sessions.link';
+        checkProfileId(profileId, where);
+        const { appId, participantId } = input ?? ({} as LinkInput);
+        return (await submit({
+          type: 'link',
+          profileId,
+          participantId: checkId('participantId', participantId, where),
+          appId: checkId('appId', appId, where),
+        })) as PaketSessionParticipant;
+      },
 
-    async unlink(profileId: string, participantId: string): Promise<void> {
-      const where = 'sessions.unlink';
-      checkProfileId(profileId, where);
-      await submit({
-        type: 'unlink',
-        profileId,
-        participantId: checkId('participantId', participantId, where),
-      });
-    },
+      async unlink(profileId: string, participantId: string): Promise<void> {
+        const where = 'sessions.unlink';
+        checkProfileId(profileId, where);
+        await submit({
+          type: 'unlink',
+          profileId,
+          participantId: checkId('participantId', participantId, where),
+        });
+      },
 
-    async remove(profileId: string): Promise<void> {
-      checkProfileId(profileId, 'sessions.remove');
-      await (await repair()).removeSession(internals, profileId);
-    },
+      async remove(profileId: string): Promise<void> {
+        checkProfileId(profileId, 'sessions.remove');
+        await (await repair()).removeSession(internals, profileId);
+      },
 
-    participants(
-      profileId: string,
-      options: { limit?: number } = {},
-    ): AsyncIterable<PaketLinkedParticipant> {
-      const where = 'sessions.participants';
-      checkProfileId(profileId, where);
-      return list(profileId, ['participants'], checkLimit(options.limit, 50, where));
-    },
+      participants(
+        profileId: string,
+        options: { limit?: number } = {},
+      ): AsyncIterable<PaketLinkedParticipant> {
+        const where = 'sessions.participants';
+        checkProfileId(profileId, where);
+        return list(profileId, ['participants'], checkLimit(options.limit, 50, where));
+      },
 
-    upNext(profileId: string, options: { limit?: number } = {}): AsyncIterable<PaketListItem> {
-      const where = 'sessions.upNext';
-      checkProfileId(profileId, where);
-      return list(profileId, [], checkLimit(options.limit, 200, where));
-    },
+      upNext(profileId: string, options: { limit?: number } = {}): AsyncIterable<PaketListItem> {
+        const where = 'sessions.upNext';
+        checkProfileId(profileId, where);
+        return list(profileId, [], checkLimit(options.limit, 200, where));
+      },
 
-    async linked(profileId: string): Promise<PaketSessionParticipant[]> {
-      checkProfileId(profileId, 'sessions.linked');
-      return (await read()).linked[profileId] ?? [];
+      async linked(profileId: string): Promise<PaketSessionParticipant[]> {
+        checkProfileId(profileId, 'sessions.linked');
+        return (await read()).linked[profileId] ?? [];
+      },
     },
-
     flush: (): Promise<FlushResult> => flush(),
     pending: async (): Promise<QueuedOperation[]> => (await read()).ops,
   };

@@ -14,15 +14,15 @@ export interface SessionsResource extends IdentityResource<PaketSession> {
    * with a `PaketNetworkError` whose `queued` is `true`; it is delivered later, in order.
    * Resolves with the Session Participant object the service confirmed.
    */
-  link: Links['link'];
+  link: Links['sessions']['link'];
   /** Unlinks a Participant (`DELETE /v1/upnext/sessions/{session_id}/{participant_id}`); queued like {@link SessionsResource.link}. */
-  unlink: Links['unlink'];
+  unlink: Links['sessions']['unlink'];
   /** Deletes the profile's Session at the service (`DELETE /v1/upnext/sessions/{session_id}`), then forgets it, its links and its queued operations. */
-  remove: Links['remove'];
+  remove: Links['sessions']['remove'];
   /** The Participants linked to the profile's Session, as an async iterable that follows `next_key` (`limit`: page size, 1 to 50). */
-  participants: Links['participants'];
+  participants: Links['sessions']['participants'];
   /** The profile's aggregated Up Next list, as an async iterable that follows `next_key` (`limit`: page size, 1 to 200). */
-  upNext: Links['upNext'];
+  upNext: Links['sessions']['upNext'];
   /** The links the service has confirmed for the profile, kept on the device: readable offline, no request. */
-  linked: Links['linked'];
+  linked: Links['sessions']['linked'];
 }
