@@ -2,11 +2,22 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const shims = fileURLToPath(new URL('./src/shims.ts', import.meta.url));
+const kyBodyStub = fileURLToPath(new URL('./scripts/ky-body-stub.js', import.meta.url));
 
 // Stage one of the SDK build (scripts/build.mjs runs it): bundle src/ with its dependencies
 // at ES2022, replacing the globals old TV engines lack with src/shims.ts. Stage two lowers
 // the syntax with Babel (Chromium 63 for the modern build, ES5 for the legacy one).
 export default defineConfig({
+  plugins: [
+    {
+      name: 'ky-without-progress-streams',
+      enforce: 'pre',
+      resolveId: (source, importer) =>
+        source === '../utils/body.js' && importer?.includes('/node_modules/ky/')
+          ? kyBodyStub
+          : undefined,
+    },
+  ],
   build: {
     target: 'esnext',
     outDir: '.cache/build/esm',
@@ -18,6 +29,10 @@ export default defineConfig({
       fileName: () => 'paket-tv-sdk.js',
     },
     rollupOptions: {
+      // Lets the code shared with the on-demand chunks stay in the entry (which then also
+      // exports it, under short internal names) instead of chunks of their own: fewer files
+      // to fetch at start, and no import/export glue between them.
+      preserveEntrySignatures: 'allow-extension',
       transform: {
         inject: {
           globalThis: [shims, 'default'],

@@ -10,6 +10,16 @@ import { join } from 'node:path';
 import { build } from 'vite';
 import { lower, shrink } from './lower.mjs';
 
+// ky's utils/body.js is replaced by a stub in the bundles (vite.config.ts): same exports.
+const exportsOf = async (path) =>
+  Object.keys(await import(path))
+    .sort()
+    .join();
+const kyBody = await exportsOf('../node_modules/ky/distribution/utils/body.js');
+if (kyBody !== (await exportsOf('./ky-body-stub.js'))) {
+  throw new Error(`ky's utils/body.js exports ${kyBody}: update scripts/ky-body-stub.js`);
+}
+
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist/legacy', { recursive: true });
 mkdirSync('.cache/size', { recursive: true });
