@@ -6,7 +6,7 @@ export class PaketInputError extends PaketError {
   readonly parameter: string;
 
   constructor(parameter: string, problem: string, method = '', path = '') {
-    const where = method ? `${method} ${path}: ` : '';
+    const where = path ? `${method} ${path}: ` : method ? `${method}: ` : '';
     super(`${where}${parameter} ${problem}`, method, path);
     this.name = 'PaketInputError';
     this.parameter = parameter;

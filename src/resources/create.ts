@@ -1,6 +1,5 @@
-import { PaketInputError } from '../errors/PaketInputError.js';
 import type { Transport } from '../transport/http.js';
-import { expectObject } from './validate.js';
+import { checkString, expectObject } from './validate.js';
 
 /** Options of a create call. */
 export interface CreateOptions {
@@ -21,14 +20,8 @@ export async function createObject<T>(
 ): Promise<T> {
   const segments = [segment];
   const key = options.idempotencyKey;
-  if (key !== undefined && (typeof key !== 'string' || key === '' || key.length > 255)) {
-    throw new PaketInputError(
-      'idempotencyKey',
-      'must be a non-empty string of at most 255 characters',
-      'POST',
-      transport.displayPath(segments),
-    );
-  }
+  if (key !== undefined)
+    checkString('idempotencyKey', key, 'POST', transport.displayPath(segments));
   const response = await transport.request({
     method: 'POST',
     segments,

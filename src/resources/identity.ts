@@ -7,13 +7,13 @@
 //   wait for it; an owner that stops beating (crashed, closed) is taken over after STALE_MS.
 // - The key survives a crash, so the resumed POST is answered with the same object.
 import type { PaketEvent } from '../events.js';
-import { PaketInputError } from '../errors/PaketInputError.js';
 import { PaketStorageError } from '../errors/PaketStorageError.js';
 import type { RecordStorage } from '../storage/records.js';
 import { KEY_PREFIX } from '../storage/records.js';
 import type { Transport } from '../transport/http.js';
 import { uuidv4 } from '../transport/uuid.js';
 import { createObject, type CreateOptions } from './create.js';
+import { checkString } from './validate.js';
 
 export const HEARTBEAT_MS = 1000;
 export const STALE_MS = 4000;
@@ -65,16 +65,8 @@ export interface IdentityConfig {
 }
 
 /** Checks a profile ID: a non-empty string of at most 255 characters. */
-export function checkProfileId(profileId: unknown, where: string): string {
-  if (typeof profileId !== 'string' || profileId === '' || profileId.length > 255) {
-    throw new PaketInputError(
-      'profileId',
-      'must be a non-empty string of at most 255 characters',
-      where,
-    );
-  }
-  return profileId;
-}
+export const checkProfileId = (profileId: unknown, where: string): string =>
+  checkString('profileId', profileId, where);
 
 export function createIdentityResource<T>(config: IdentityConfig): IdentityResource<T> {
   const { transport, storage, emit, kind, idField } = config;

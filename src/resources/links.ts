@@ -24,6 +24,7 @@ import type {
 } from '../types.js';
 import { checkProfileId, HEARTBEAT_MS, STALE_MS, type IdentityResource } from './identity.js';
 import type { ListContext } from './lists.js';
+import { checkString } from './validate.js';
 
 /** An operation waiting in the outbox. */
 export interface QueuedOperation {
@@ -90,14 +91,8 @@ export interface LinkInternals {
 type Outcome = { value: PaketSessionParticipant | undefined } | { error: unknown };
 
 export const SESSIONS = ['upnext', 'sessions'];
-const ID_RULE = 'must be a non-empty string of at most 255 characters, without "/"';
-
-function checkId(name: string, value: unknown, where: string): string {
-  if (typeof value !== 'string' || value === '' || value.length > 255 || value.includes('/')) {
-    throw new PaketInputError(name, ID_RULE, where);
-  }
-  return value;
-}
+const checkId = (name: string, value: unknown, where: string): string =>
+  checkString(name, value, where, '', true);
 
 function checkLimit(value: unknown, max: number, where: string): number | undefined {
   if (

@@ -1,4 +1,5 @@
 import { PaketHttpError } from '../errors/PaketHttpError.js';
+import { PaketInputError } from '../errors/PaketInputError.js';
 import type { TransportResponse } from '../transport/http.js';
 
 /**
@@ -23,4 +24,31 @@ export function expectObject<T>(
     body,
     `HTTP ${response.status} without the documented "${idField}"`,
   );
+}
+
+/**
+ * `value` when it is a non-empty string of at most 255 characters (and without "/" when
+ * `noSlash`), else a `PaketInputError` naming `name` and the call (`method`, `path`).
+ */
+export function checkString(
+  name: string,
+  value: unknown,
+  method: string,
+  path = '',
+  noSlash?: boolean,
+): string {
+  if (
+    typeof value !== 'string' ||
+    !value ||
+    value.length > 255 ||
+    (noSlash && value.indexOf('/') >= 0)
+  ) {
+    throw new PaketInputError(
+      name,
+      `must be a non-empty string of at most 255 characters${noSlash ? ', without "/"' : ''}`,
+      method,
+      path,
+    );
+  }
+  return value;
 }

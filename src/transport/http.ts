@@ -154,8 +154,9 @@ export function createTransport(config: TransportConfig): Transport {
             if (error instanceof HTTPError) {
               // 409: the same key is still executing; only a keyed request may wait for it.
               if (error.response.status === 409) return key ? undefined : false;
-              const after = retryAfterMs(error.response.headers.get('retry-after'));
-              if (after !== undefined && after > config.retry.maxRetryAfterMs) return false;
+              // ky would wait at most maxRetryAfter; a longer wait fails the call at once instead.
+              const header = error.response.headers.get('retry-after');
+              if (header && retryAfterMs(header) > config.retry.maxRetryAfterMs) return false;
             }
             return undefined;
           },
@@ -193,9 +194,10 @@ export function createTransport(config: TransportConfig): Transport {
       throw await toPaketError(error, spec.method, path, config.timeoutMs);
     }
 
-    let text: string;
+    const { status } = response;
+    let body: Body;
     try {
-      text = await response.text();
+      body = await readBody(response);
     } catch (error) {
       throw new PaketNetworkError(
         spec.method,
@@ -204,18 +206,16 @@ export function createTransport(config: TransportConfig): Transport {
         'connection lost while reading the answer',
       );
     }
-    if (text === '') return { status: response.status, body: undefined };
-    try {
-      return { status: response.status, body: JSON.parse(text) as unknown };
-    } catch {
+    if ('text' in body) {
       throw new PaketHttpError(
         spec.method,
         path,
-        response.status,
-        text.slice(0, BODY_PREVIEW),
-        `HTTP ${response.status} with a body that is not JSON`,
+        status,
+        body.text,
+        `HTTP ${status} with a body that is not JSON`,
       );
     }
+    return { status, body: body.json };
   }
 
   return {
@@ -267,12 +267,10 @@ function checkCredentials(value: PaketCredentials): PaketCredentials {
   return value;
 }
 
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
+/** A `Retry-After` value (seconds or an HTTP date) in ms; NaN when unreadable. */
+function retryAfterMs(header: string): number {
   const seconds = Number(header);
-  if (!Number.isNaN(seconds)) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : date - Date.now();
+  return seconds === seconds ? seconds * 1000 : Date.parse(header) - Date.now();
 }
 
 function describe(error: unknown): string {
@@ -288,22 +286,28 @@ async function toPaketError(
   timeoutMs: number,
 ): Promise<Error> {
   if (error instanceof HTTPError) {
-    const { status } = error.response;
-    let body: unknown;
-    try {
-      const text = await error.response.text();
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text.slice(0, BODY_PREVIEW);
-      }
-    } catch {
-      body = undefined;
-    }
-    return new PaketHttpError(method, path, status, body);
+    const body = await readBody(error.response).catch(() => ({ json: undefined }));
+    return new PaketHttpError(
+      method,
+      path,
+      error.response.status,
+      'text' in body ? body.text : body.json,
+    );
   }
   if (error instanceof TimeoutError) return new PaketTimeoutError(method, path, timeoutMs);
   if (error instanceof PaketInputError) return error;
   // fetch rejects with a TypeError for every network failure; keep it only as `cause`.
   return new PaketNetworkError(method, path, error);
+}
+
+type Body = { json: unknown } | { text: string };
+
+/** The answer's body: parsed JSON (`undefined` when empty), or its text cut to 1,000 characters. */
+async function readBody(response: Response): Promise<Body> {
+  const text = await response.text();
+  try {
+    return { json: text === '' ? undefined : (JSON.parse(text) as unknown) };
+  } catch {
+    return { text: text.slice(0, BODY_PREVIEW) };
+  }
 }
