@@ -186,17 +186,14 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
       setTimeout(() => heal(key, mirrored), 200);
       return mirrored.object;
     }
+    // One transaction reads the record and, when nobody holds it, claims it.
     let lostClaims = 0;
     for (;;) {
-      const record = await readDurable(key, profileId);
-      if (record && record.state === 'done') return remember(profileId, key, record);
-      if (othersAlive(record, Date.now())) {
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        continue;
-      }
-      const claimed = parse(
+      let discarded = false;
+      const record = parse(
         await storage.update(key, (current): unknown => {
           const r = parse(current);
+          discarded = current != null && !r;
           if (r && (r.state === 'done' || othersAlive(r, Date.now()))) return current;
           const claim: PendingRecord = {
             v: 1,
@@ -208,11 +205,15 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
           return claim;
         }),
       );
-      if (claimed && claimed.state === 'pending' && claimed.owner === me) {
-        return create(profileId, key, claimed);
+      if (discarded) emit({ type: 'recordDiscarded', kind, profileId });
+      if (record && record.state === 'done') return remember(profileId, key, record);
+      if (record && record.owner === me) return create(profileId, key, record);
+      if (othersAlive(record, Date.now())) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      } else if (++lostClaims > 20) {
+        // A backend whose update never sticks must not loop.
+        throw new PaketStorageError('write', 'error');
       }
-      // Another instance won the claim; a backend whose update never sticks must not loop.
-      if (++lostClaims > 20) throw new PaketStorageError('write', 'error');
     }
   }
 
