@@ -162,21 +162,20 @@ if (section('warm')) {
 
 if (section('cold')) {
   const cold = { sdk: [], raw: [] };
-  for (let i = 0; i < Math.max(5, Math.round(SAMPLES / 2)); i++) {
-    cold.sdk.push(
-      (
-        await withPage(mkdtempSync(join(tmpdir(), 'paket-cold-')), (p) =>
-          p.evaluate((url) => window.bench.coldEnsure(url), emu.url),
-        )
-      ).ms,
-    );
-    cold.raw.push(
-      (
-        await withPage(mkdtempSync(join(tmpdir(), 'paket-cold-')), (p) =>
-          p.evaluate((url) => window.bench.coldRaw(url), emu.url),
-        )
-      ).ms,
-    );
+  const fresh = async (fn) =>
+    (
+      await withPage(mkdtempSync(join(tmpdir(), 'paket-cold-')), (p) =>
+        p.evaluate(([f, url]) => window.bench[f](url), [fn, emu.url]),
+      )
+    ).ms;
+  // Each in a browser profile of its own; which one goes first alternates.
+  for (let i = 0; i < SAMPLES; i++) {
+    const pair = [
+      ['sdk', 'coldEnsure'],
+      ['raw', 'coldRaw'],
+    ];
+    if (i % 2) pair.reverse();
+    for (const [list, fn] of pair) cold[list].push(await fresh(fn));
   }
   timings(
     '**Cold start**: first run, nothing stored (ms)',
