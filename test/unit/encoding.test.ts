@@ -12,8 +12,12 @@ describe('base64Utf8 (HTTP Basic credentials)', () => {
     },
   );
 
-  it('replaces a lone surrogate the way TextEncoder does', () => {
-    expect([...utf8('a\ud800b')]).toEqual([...new TextEncoder().encode('a\ud800b')]);
+  it('replaces a lone surrogate the way TextEncoder does, and never throws for one', () => {
+    for (const text of ['a\ud800b', '\udc00', 'x\ud83d']) {
+      const bytes = new TextEncoder().encode(text);
+      expect([...utf8(text)]).toEqual([...bytes]);
+      expect(base64Utf8(text)).toBe(Buffer.from(bytes).toString('base64'));
+    }
   });
 });
 
