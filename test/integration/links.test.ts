@@ -6,6 +6,7 @@ import {
   PaketNetworkError,
   type PaketClientOptions,
   type PaketEvent,
+  type StorageAdapter,
 } from '../../src/index';
 import { PLATFORM, PUBLISHER, useEmulator } from '../helpers/emulator';
 
@@ -41,6 +42,27 @@ function linksAt(sessionId: string): string[] {
   return (env.emu.state().links[sessionId] ?? []).map((l) => l.participant_id);
 }
 
+/** A storage adapter over a Map, to look at the stored records. */
+function memoryStorage() {
+  const memory = new Map<string, unknown>();
+  const storage: StorageAdapter = {
+    get: async (k) => memory.get(k),
+    set: async (k, v) => void memory.set(k, v),
+    delete: async (k) => void memory.delete(k),
+    update: async (k, fn) => {
+      const next = fn(memory.get(k));
+      memory.set(k, next);
+      return next;
+    },
+  };
+  const queued = (): string[] => {
+    const record = [...memory].find(([k]) => k.endsWith(':links'))?.[1] as
+      { ops?: { type: string; participantId: string }[] } | undefined;
+    return (record?.ops ?? []).map((o) => `${o.type} ${o.participantId}`);
+  };
+  return { memory, storage, queued };
+}
+
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of iterable) out.push(item);
@@ -68,17 +90,7 @@ describe('link, unlink, lists, remove', () => {
   });
 
   it('a corrupted outbox record: the unreadable parts are dropped and reported, the rest kept', async () => {
-    const memory = new Map<string, unknown>();
-    const storage = {
-      get: async (k: string) => memory.get(k),
-      set: async (k: string, v: unknown) => void memory.set(k, v),
-      delete: async (k: string) => void memory.delete(k),
-      update: async <T>(k: string, fn: (current: unknown) => T) => {
-        const next = fn(memory.get(k));
-        memory.set(k, next);
-        return next;
-      },
-    };
+    const { memory, storage } = memoryStorage();
     const [a, b] = await participants(2);
     const first = platform({ storage }).client;
     const link = await first.sessions.link('default', { appId: APP, participantId: a! });
@@ -97,6 +109,43 @@ describe('link, unlink, lists, remove', () => {
     const third = platform({ storage });
     expect(await third.client.sessions.linked('default')).toEqual([]);
     expect(third.events).toContainEqual({ type: 'recordDiscarded', kind: 'outbox', profileId: '' });
+  });
+
+  it('every link and unlink is in the stored outbox before its request is sent', async () => {
+    const { storage, queued } = memoryStorage();
+    const [a] = await participants(1);
+    const sent: string[] = [];
+    const { client } = platform({
+      storage,
+      fetch: (input, init) => {
+        if (init?.method === 'PUT' || init?.method === 'DELETE') {
+          sent.push(`${init.method} with ${queued().join(', ')} stored`);
+        }
+        return fetch(input, init);
+      },
+    });
+    await client.sessions.link('default', { appId: APP, participantId: a! });
+    await client.sessions.unlink('default', a!);
+    expect(sent).toEqual([`PUT with link ${a} stored`, `DELETE with unlink ${a} stored`]);
+    await client.flush();
+    expect(queued()).toEqual([]);
+  });
+
+  it('an outbox that cannot be written: the call fails with the storage error, nothing is sent', async () => {
+    const { storage } = memoryStorage();
+    const quota = Object.assign(new Error('full'), { name: 'QuotaExceededError' });
+    const { client } = platform({
+      storage: {
+        ...storage,
+        update: (k, fn) => (k.endsWith(':links') ? Promise.reject(quota) : storage.update(k, fn)),
+      },
+    });
+    const session = await client.sessions.ensure();
+    const [a] = await participants(1);
+    await expect(
+      client.sessions.link('default', { appId: APP, participantId: a! }),
+    ).rejects.toMatchObject({ name: 'PaketStorageError', reason: 'quota' });
+    expect(linksAt(session.session_id)).toEqual([]);
   });
 
   it('accepts the older {"message":"Success"} answer', async () => {
