@@ -6,9 +6,9 @@ import {
   PaketNetworkError,
   type PaketClientOptions,
   type PaketEvent,
-  type StorageAdapter,
 } from '../../src/index';
 import { PLATFORM, PUBLISHER, useEmulator } from '../helpers/emulator';
+import { memoryStorage } from '../helpers/memory-storage';
 
 const env = useEmulator();
 const APP = 'fe4a9ed381e8e376';
@@ -40,27 +40,6 @@ async function participants(n: number): Promise<string[]> {
 /** The emulator's links for a session, as participant IDs. */
 function linksAt(sessionId: string): string[] {
   return (env.emu.state().links[sessionId] ?? []).map((l) => l.participant_id);
-}
-
-/** A storage adapter over a Map, to look at the stored records. */
-function memoryStorage() {
-  const memory = new Map<string, unknown>();
-  const storage: StorageAdapter = {
-    get: async (k) => memory.get(k),
-    set: async (k, v) => void memory.set(k, v),
-    delete: async (k) => void memory.delete(k),
-    update: async (k, fn) => {
-      const next = fn(memory.get(k));
-      memory.set(k, next);
-      return next;
-    },
-  };
-  const queued = (): string[] => {
-    const record = [...memory].find(([k]) => k.endsWith(':links'))?.[1] as
-      { ops?: { type: string; participantId: string }[] } | undefined;
-    return (record?.ops ?? []).map((o) => `${o.type} ${o.participantId}`);
-  };
-  return { memory, storage, queued };
 }
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {

@@ -10,6 +10,7 @@ import {
 } from '../../src/index';
 import { fakeApi, type FakeApi } from '../helpers/fake-api';
 import { storedRecords } from '../helpers/idb';
+import { memoryStorage } from '../helpers/memory-storage';
 
 const CREDS = { username: 'platform_demo', password: 'test_sk_never_stored' };
 let api: FakeApi;
@@ -273,17 +274,7 @@ describe('storage faults', () => {
     ['a done record without an ID', { v: 1, state: 'done', key: 'k', object: {} }],
     ['a wrong version', { v: 9, state: 'done', key: 'k', object: { session_id: 's' } }],
   ])('a corrupted record (%s) is discarded and reported, never thrown', async (_n, junk) => {
-    const memory = new Map<string, unknown>();
-    const adapter: StorageAdapter = {
-      get: async (k) => memory.get(k),
-      set: async (k, v) => void memory.set(k, v),
-      delete: async (k) => void memory.delete(k),
-      update: async (k, fn) => {
-        const next = fn(memory.get(k));
-        memory.set(k, next);
-        return next;
-      },
-    };
+    const { memory, storage: adapter } = memoryStorage();
     await page({ storage: adapter }).client.sessions.ensure('warm');
     const key = [...memory.keys()][0]!.replace(':warm', ':default');
     memory.set(key, junk);
