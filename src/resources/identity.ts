@@ -76,6 +76,8 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
   const inflight = new Map<string, Promise<T>>();
   const method = `${kind}s.ensure`;
 
+  const idOf = (object: unknown): unknown => (object as Record<string, unknown>)[idField];
+
   const recordKey = async (profileId: string): Promise<string> =>
     KEY_PREFIX + (await transport.namespace()) + `:${kind}:${profileId}`;
 
@@ -87,7 +89,7 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
       return undefined;
     if (r.state === 'pending' && typeof r.beat === 'number') return r as unknown as PendingRecord;
     if (r.state === 'done' && r.object && typeof r.object === 'object') {
-      const id = (r.object as Record<string, unknown>)[idField];
+      const id = idOf(r.object);
       if (typeof id === 'string' && id !== '') return r as unknown as DoneRecord<T>;
     }
     return undefined;
@@ -126,25 +128,30 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
       (raw) => {
         const durable = parse(raw);
         if (!durable || durable.state !== 'done') return storage.set(key, record);
-        const id = (o: T): unknown => (o as Record<string, unknown>)[idField];
-        if (id(durable.object) !== id(record.object)) storage.mirrorSet(key, durable);
+        if (idOf(durable.object) !== idOf(record.object)) storage.mirrorSet(key, durable);
         return undefined;
       },
       () => undefined, // reported through onEvent by the storage layer
     );
   };
 
+  /** Changes this instance's claim on the record, if it still holds it; failures are reported by the storage layer. */
+  const updateClaim = (
+    key: string,
+    change: (r: PendingRecord) => PendingRecord,
+  ): Promise<unknown> =>
+    storage
+      .update(key, (current) => {
+        const r = parse(current);
+        return r && r.state === 'pending' && r.owner === me ? change(r) : current;
+      })
+      .catch(() => undefined);
+
   async function create(profileId: string, key: string, claim: PendingRecord): Promise<T> {
-    const beat = setInterval(() => {
-      storage
-        .update(key, (current) => {
-          const r = parse(current);
-          return r && r.state === 'pending' && r.owner === me
-            ? { ...r, beat: Date.now() }
-            : current;
-        })
-        .catch(() => undefined);
-    }, HEARTBEAT_MS);
+    const beat = setInterval(
+      () => updateClaim(key, (r) => ({ ...r, beat: Date.now() })),
+      HEARTBEAT_MS,
+    );
     let object: T;
     try {
       object = await createObject<T>(transport, segment, idField, {
@@ -153,12 +160,7 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
     } catch (error) {
       clearInterval(beat);
       // Keep the key (the service may have made the object) but let anyone resume at once.
-      await storage
-        .update(key, (current) => {
-          const r = parse(current);
-          return r && r.state === 'pending' && r.owner === me ? { ...r, owner: null } : current;
-        })
-        .catch(() => undefined);
+      await updateClaim(key, (r) => ({ ...r, owner: null }));
       throw error;
     }
     clearInterval(beat);
@@ -172,7 +174,7 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
       type: 'created',
       kind,
       profileId,
-      id: String((object as Record<string, unknown>)[idField]),
+      id: String(idOf(object)),
     });
     return remember(profileId, key, done);
   }
