@@ -3,6 +3,7 @@
 import { PaketHttpError } from '../errors/PaketHttpError.js';
 import type { Transport } from '../transport/http.js';
 import type { PaketSession } from '../types.js';
+import { isStatus, SESSIONS } from './links.js';
 
 export interface ListContext {
   transport: Transport;
@@ -22,36 +23,24 @@ export function listIterator<T>(
   suffix: string[],
   limit: number | undefined,
 ): AsyncIterator<T> {
-  const segments = (session: PaketSession): string[] => [
-    'upnext',
-    'sessions',
-    session.session_id,
-    ...suffix,
-  ];
   let buffer: T[] = [];
   let nextKey: number | undefined;
   let done = false;
   let started = false;
 
   const fetchPage = async (): Promise<{ status: number; body: unknown; path: string }> => {
-    let session = await ctx.ensure(profileId);
     const query = { limit, next_key: started ? nextKey : undefined };
+    const get = async (session: PaketSession) => {
+      const segments = [...SESSIONS, session.session_id, ...suffix];
+      const response = await ctx.transport.request({ method: 'GET', segments, query });
+      return { ...response, path: ctx.transport.displayPath(segments) };
+    };
+    const session = await ctx.ensure(profileId);
     try {
-      const response = await ctx.transport.request({
-        method: 'GET',
-        segments: segments(session),
-        query,
-      });
-      return { ...response, path: ctx.transport.displayPath(segments(session)) };
+      return await get(session);
     } catch (error) {
-      if (started || !(error instanceof PaketHttpError) || error.status !== 404) throw error;
-      session = await ctx.replace(profileId, session);
-      const response = await ctx.transport.request({
-        method: 'GET',
-        segments: segments(session),
-        query,
-      });
-      return { ...response, path: ctx.transport.displayPath(segments(session)) };
+      if (started || !isStatus(error, 404)) throw error;
+      return get(await ctx.replace(profileId, session));
     }
   };
 
