@@ -283,9 +283,10 @@ export function createLinks(config: LinkConfig) {
   // The lease is taken in the same transaction that queues an operation, and given back in
   // the one that removes the last: a link costs two storage transactions.
   const me = uuidv4();
+  /** Takes (or renews) the lease when it is free, stale or ours, and there is work to do. */
   const take = (r: LinksRecord): void => {
     const l = r.lease;
-    if (!l || l.owner === me || Date.now() - l.beat > STALE_MS)
+    if (r.ops.length && (!l || l.owner === me || Date.now() - l.beat > STALE_MS))
       r.lease = { owner: me, beat: Date.now() };
   };
   const mine = (r: LinksRecord): boolean => r.lease?.owner === me;
@@ -296,6 +297,7 @@ export function createLinks(config: LinkConfig) {
     let beat: ReturnType<typeof setInterval> | undefined;
     try {
       record = start && mine(start) ? start : await edit(take);
+      if (!record.ops.length) return { delivered, pending: 0 };
       if (!mine(record)) return { delivered, pending: record.ops.length, busy: true };
       beat = setInterval(
         () => void edit((r) => mine(r) && take(r)).catch(() => undefined),
