@@ -82,6 +82,8 @@ export interface LinksRecord {
 /** What repair.ts needs from this module. */
 export interface LinkInternals {
   config: LinkConfig;
+  /** The record as stored (after this instance's pending writes). */
+  read(): Promise<LinksRecord>;
   /** Atomically changes the record (`change` may mutate it) and resolves with it. */
   edit(change: (record: LinksRecord) => void): Promise<LinksRecord>;
   settle(id: string, error: unknown): void;
@@ -219,6 +221,7 @@ export function createLinks(config: LinkConfig) {
 
   const internals: LinkInternals = {
     config,
+    read,
     edit,
     settle: (id, error) => settle(id, { error }),
     report,

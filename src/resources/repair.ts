@@ -33,7 +33,7 @@ export async function replaceSession(
   old: PaketSession,
 ): Promise<PaketSession> {
   const { sessions, emit } = links.config;
-  const known = (await links.edit(() => undefined)).linked[profileId] ?? [];
+  const known = (await links.read()).linked[profileId] ?? [];
   await sessions.forget(profileId);
   const fresh = await sessions.ensure(profileId);
   await links.edit((r) => {
