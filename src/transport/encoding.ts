@@ -2,7 +2,7 @@
  * The UTF-8 bytes of a string, one per character of a "binary string" (what `btoa` takes).
  * Lone surrogates become U+FFFD, as `TextEncoder` does (absent from the oldest engines).
  */
-function utf8Binary(text: string): string {
+export function utf8Binary(text: string): string {
   return unescape(
     encodeURIComponent(
       text.replace(/[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]/g, (m) =>
@@ -14,10 +14,6 @@ function utf8Binary(text: string): string {
 
 /** Standard base64 of a string's UTF-8 bytes (what HTTP Basic needs; `btoa` is Latin-1 only). */
 export const base64Utf8 = (text: string): string => btoa(utf8Binary(text));
-
-/** UTF-8 bytes of a string. */
-export const utf8 = (text: string): Uint8Array<ArrayBuffer> =>
-  Uint8Array.from(utf8Binary(text), (c) => c.charCodeAt(0));
 
 /** Lower-case hex of bytes. */
 export function toHex(bytes: Uint8Array): string {

@@ -1,5 +1,9 @@
-import { toHex, utf8 } from './encoding.js';
+import { toHex, utf8Binary } from './encoding.js';
 import { hmacSha256 } from './sha256.js';
+
+/** UTF-8 bytes of a string (here, in the chunk loaded on demand, as only signing needs them). */
+export const utf8 = (text: string): Uint8Array<ArrayBuffer> =>
+  Uint8Array.from(utf8Binary(text), (c) => c.charCodeAt(0));
 
 interface SubtleLike {
   importKey: SubtleCrypto['importKey'];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { base64Utf8, utf8 } from '../../src/transport/encoding';
+import { base64Utf8 } from '../../src/transport/encoding';
+import { utf8 } from '../../src/transport/sign';
 import { uuidv4 } from '../../src/transport/uuid';
 
 const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
