@@ -240,10 +240,16 @@ export function createLinks(config: LinkConfig) {
     const session = await sessions.ensure(op.profileId);
     try {
       if (op.type === 'unlink') {
-        await transport.request({
-          method: 'DELETE',
-          segments: [...SESSIONS, session.session_id, op.participantId],
-        });
+        // Deletes are idempotent (204 for a participant not linked): a 404 says the service
+        // has no such Session, so no such link either, and nothing to re-link.
+        await transport
+          .request({
+            method: 'DELETE',
+            segments: [...SESSIONS, session.session_id, op.participantId],
+          })
+          .catch((error: unknown) => {
+            if (!isStatus(error, 404)) throw error;
+          });
         return undefined;
       }
       const response = await transport.request({
@@ -270,12 +276,7 @@ export function createLinks(config: LinkConfig) {
       const fix = await repair();
       if (!(await fix.sessionGone(transport, session))) throw error;
       healed.add(op.id);
-      await fix.replaceSession(internals, op.profileId, session);
-      // The old key is bound to the old Session's path: a new path needs a new key.
-      const fresh = uuidv4();
-      await edit((r) => {
-        for (const o of r.ops) if (o.id === op.id) o.key = fresh;
-      });
+      await fix.replaceSession(internals, op.profileId, session, op.id);
       return AGAIN;
     }
   };

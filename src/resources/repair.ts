@@ -22,22 +22,23 @@ export async function sessionGone(transport: Transport, session: PaketSession): 
 }
 
 /**
- * Replaces a Session the service lost: a new Session for the profile, and a re-link of every
- * participant known for it queued at the head of the outbox (ahead of the operation that met
- * the 404, so its call completes with the links restored). Participants with an operation
- * queued are left to it. Reports `sessionReplaced`.
+ * Replaces a Session the service lost: a re-link of every participant known for the profile
+ * queued at the head of the outbox (ahead of the operation that met the 404, so its call
+ * completes with the links restored), then a new Session. Participants with an operation
+ * queued are left to it. `rekey` names the operation that met the 404: its key is bound to
+ * the old Session's path, so it gets a new one. The queue is written before the old Session
+ * is forgotten: if the new Session cannot be created now, or the app stops, the re-links
+ * wait in the outbox for it. Reports `sessionReplaced`.
  */
 export async function replaceSession(
   links: LinkInternals,
   profileId: string,
   old: PaketSession,
+  rekey?: string,
 ): Promise<PaketSession> {
   const { sessions, emit } = links.config;
-  const known = (await links.read()).linked[profileId] ?? [];
-  await sessions.forget(profileId);
-  const fresh = await sessions.ensure(profileId);
   await links.edit((r) => {
-    const relinks: QueuedOperation[] = known
+    const relinks: QueuedOperation[] = (r.linked[profileId] ?? [])
       .filter(
         (l) =>
           !r.ops.some((o) => o.profileId === profileId && o.participantId === l.participant_id),
@@ -51,9 +52,12 @@ export async function replaceSession(
         key: uuidv4(),
         queuedAt: new Date().toISOString(),
       }));
+    for (const o of r.ops) if (o.id === rekey) o.key = uuidv4();
     r.ops.unshift(...relinks);
     delete r.linked[profileId];
   });
+  await sessions.forget(profileId);
+  const fresh = await sessions.ensure(profileId);
   emit({
     type: 'sessionReplaced',
     profileId,

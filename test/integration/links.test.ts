@@ -406,6 +406,42 @@ describe('self-healing when the service lost the Session', () => {
     });
   });
 
+  it('a replacement Session that cannot be created yet loses no known link', async () => {
+    const [a, b] = await participants(2);
+    const { client } = platform();
+    await client.sessions.link('default', { appId: APP, participantId: a! });
+    const old = await client.sessions.ensure();
+    await loseSession(old.session_id);
+    env.emu.injectFaults('POST /v1/sessions', [{ drop: 'before' }], { repeat: true });
+    await expect(
+      client.sessions.link('default', { appId: APP, participantId: b! }),
+    ).rejects.toMatchObject({ queued: true });
+    env.emu.clearFaults();
+    expect(await client.flush()).toMatchObject({ pending: 0 });
+    const fresh = await client.sessions.ensure();
+    expect(fresh.session_id).not.toBe(old.session_id);
+    expect(linksAt(fresh.session_id).sort()).toEqual([a, b].sort());
+    expect((await client.sessions.linked('default')).map((l) => l.participant_id).sort()).toEqual(
+      [a, b].sort(),
+    );
+  });
+
+  it('an unlink that meets a 404 (no such Session) is done: nothing to restore later', async () => {
+    const [a, b] = await participants(2);
+    const { client } = platform();
+    await client.sessions.link('default', { appId: APP, participantId: a! });
+    env.emu.injectFaults('DELETE /v1/upnext/sessions/:session_id/:participant_id', [
+      { status: 404, body: { error: { code: 404, message: 'no such session' } } },
+    ]);
+    await client.sessions.unlink('default', a!);
+    expect(await client.sessions.linked('default')).toEqual([]);
+    // A later replacement of the Session re-links only what is still linked.
+    const old = await client.sessions.ensure();
+    await loseSession(old.session_id);
+    await client.sessions.link('default', { appId: APP, participantId: b! });
+    expect(linksAt((await client.sessions.ensure()).session_id)).toEqual([b]);
+  });
+
   it('on a list: replaced, links restored, and the list read from the new Session', async () => {
     const [a] = await participants(1);
     const { client } = platform();

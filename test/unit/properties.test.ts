@@ -1,17 +1,12 @@
 // Property tests (fast-check): any public input is either accepted or refused with a
 // PaketInputError before any request; any answer from the server ends in a result or a typed
-// error, never a hang; and any sequence of links, unlinks, restarts and transient faults ends,
-// once the network is back, with the service holding exactly the links the user was told of.
+// error, never a hang; and any sequence of links, unlinks, restarts, lost Sessions and
+// transient faults ends, once the network is back, with the service holding exactly the links
+// the user was told of.
 import fc from 'fast-check';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  createPaketClient,
-  PaketError,
-  PaketHttpError,
-  PaketInputError,
-  PaketNetworkError,
-} from '../../src/index';
+import { createPaketClient, PaketError, PaketInputError, PaketNetworkError } from '../../src/index';
 
 const CREDS = { username: 'platform_demo', password: 'test_sk_props' };
 const SESSION = { session_id: 's-1', client_type: 'platform', client_id: 'c', created_at: 'now' };
@@ -154,16 +149,21 @@ describe('server answers', () => {
 });
 
 describe('operation sequences', () => {
+  type Fault = 'none' | 'before' | 'after' | '503';
   type Op =
-    | { kind: 'link' | 'unlink'; participant: number; fault: 'none' | 'before' | 'after' | '503' }
-    | { kind: 'restart' };
+    | { kind: 'link' | 'unlink'; participant: number; faults: Fault[] }
+    | { kind: 'restart' }
+    | { kind: 'lose' };
   const op: fc.Arbitrary<Op> = fc.oneof(
     fc.record({
       kind: fc.constantFrom('link' as const, 'unlink' as const),
       participant: fc.integer({ min: 0, max: 2 }),
-      fault: fc.constantFrom('none' as const, 'before' as const, 'after' as const, '503' as const),
+      // One per request, from the operation's first ('none' lets one through): a fault may
+      // also hit the Session check, the new Session's POST or a re-link after a lost Session.
+      faults: fc.array(fc.constantFrom<Fault>('none', 'before', 'after', '503'), { maxLength: 3 }),
     }),
     fc.constant({ kind: 'restart' as const }),
+    fc.constant({ kind: 'lose' as const }),
   );
 
   it('end with the service holding exactly the links the user was told of', async () => {
@@ -171,32 +171,50 @@ describe('operation sequences', () => {
       fc.asyncProperty(fc.array(op, { maxLength: 12 }), async (ops) => {
         vi.stubGlobal('indexedDB', new IDBFactory());
         localStorage.clear();
-        // A small service: one Session, links, idempotency keys, and one fault per request.
-        const linked = new Set<string>();
+        // A small service: Sessions that it may lose, links, idempotency keys that replay
+        // the first result and refuse other parameters (422), and faults per request.
+        const sessions = new Map<string, Set<string>>();
         const keys = new Map<string, string>();
-        let fault: 'none' | 'before' | 'after' | '503' = 'none';
+        let live = '';
+        let faults: Fault[] = [];
         const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
           const request = new Request(input, init);
-          const f: string = fault;
-          fault = 'none';
+          const f = faults.shift();
           if (f === 'before') throw new TypeError('Failed to fetch');
           if (f === '503') return new Response('{}', { status: 503 });
-          let body: unknown = SESSION;
-          let status = 200;
+          const [, , , id = '', tail] = new URL(request.url).pathname.split('/').slice(1);
+          const key = request.headers.get('idempotency-key') ?? '';
+          const reply = (status: number, body?: unknown): Response => {
+            if (f === 'after') throw new TypeError('connection reset');
+            return new Response(body === undefined ? null : JSON.stringify(body), { status });
+          };
+          if (request.method === 'POST') {
+            if (!keys.has(key)) {
+              live = `s${sessions.size + 1}`;
+              sessions.set(live, new Set());
+              keys.set(key, live);
+            }
+            return reply(200, { ...SESSION, session_id: keys.get(key) });
+          }
+          const links = sessions.get(id);
           if (request.method === 'PUT') {
             const { participant_id } = (await request.json()) as { participant_id: string };
-            const key = request.headers.get('idempotency-key') ?? '';
-            if (!keys.has(key)) {
-              keys.set(key, participant_id);
-              linked.add(participant_id);
+            const asked = `${id} ${participant_id}`;
+            const first = keys.get(key);
+            if (first !== undefined) {
+              return first === asked ? reply(200, { message: 'Success' }) : reply(422, {});
             }
-            body = { message: 'Success' };
-          } else if (request.method === 'DELETE') {
-            linked.delete(new URL(request.url).pathname.split('/').pop()!);
-            status = 204;
+            if (!links) return reply(404, {});
+            keys.set(key, asked);
+            links.add(participant_id);
+            return reply(200, { message: 'Success' });
           }
-          if (f === 'after') throw new TypeError('connection reset');
-          return new Response(status === 204 ? null : JSON.stringify(body), { status });
+          if (!links) return reply(404, {});
+          if (request.method === 'DELETE') {
+            links.delete(tail ?? '');
+            return reply(204);
+          }
+          return reply(200, { items: [...links].map((p) => ({ participant_id: p })) });
         }) as typeof fetch;
         const make = () =>
           createPaketClient({
@@ -213,7 +231,11 @@ describe('operation sequences', () => {
             client = make();
             continue;
           }
-          fault = o.fault as typeof fault;
+          if (o.kind === 'lose') {
+            sessions.delete(live);
+            continue;
+          }
+          faults = [...o.faults];
           const id = `p${o.participant}`;
           const call =
             o.kind === 'link'
@@ -223,18 +245,26 @@ describe('operation sequences', () => {
             () => undefined,
             (e: unknown) => e,
           );
-          if (error === undefined || (error instanceof PaketNetworkError && error.queued)) {
-            want.set(id, o.kind === 'link');
-          } else {
-            expect(error).toBeInstanceOf(PaketHttpError); // refused: told so, nothing changes
+          // Nothing here is the caller's fault: each call is done, or queued and said so.
+          if (error !== undefined) {
+            expect(error).toBeInstanceOf(PaketNetworkError);
+            expect(error).toMatchObject({ queued: true });
           }
+          want.set(id, o.kind === 'link');
         }
-        fault = 'none';
-        await make().flush();
-        for (const [id, isLinked] of want) expect(linked.has(id)).toBe(isLinked);
-        for (const id of linked) expect(want.get(id)).toBe(true);
+        faults = [];
+        const last = make();
+        expect(await last.flush()).toMatchObject({ pending: 0 });
+        // A list meets a lost Session, replaces it and restores its links.
+        for await (const item of last.sessions.participants('default')) void item;
+        const at = sessions.get((await last.sessions.ensure()).session_id);
+        for (const [id, isLinked] of want) expect(at?.has(id)).toBe(isLinked);
+        for (const id of at ?? []) expect(want.get(id)).toBe(true);
+        expect((await last.sessions.linked('default')).map((l) => l.participant_id).sort()).toEqual(
+          [...(at ?? [])].sort(),
+        );
       }),
-      { numRuns: 60 },
+      { numRuns: 400 },
     );
   });
 });
