@@ -51,8 +51,13 @@ export interface IdentityResource<T> {
   ensure(profileId?: string): Promise<T>;
   /** The profile's stored object, or `undefined`. Local only: never sends a request. */
   get(profileId?: string): Promise<T | undefined>;
-  /** Forgets the profile's stored object (local only); a later `ensure()` creates a new one. */
-  forget(profileId?: string): Promise<void>;
+  /**
+   * Forgets the profile's stored object (local only); a later `ensure()` creates a new one.
+   * @param id forget only while the stored object has this ID: of two callers replacing the
+   *   same lost object (pages, app instances), the second keeps the first one's replacement
+   *   instead of making another.
+   */
+  forget(profileId?: string, id?: string): Promise<void>;
 }
 
 export interface IdentityConfig {
@@ -127,7 +132,9 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
     storage.get(key).then(
       (raw) => {
         const durable = parse(raw);
-        if (!durable || durable.state !== 'done') return storage.set(key, record);
+        // A pending record is a replacement in progress (forget with an ID): left to it.
+        if (!durable) return storage.set(key, record);
+        if (durable.state !== 'done') return undefined;
         if (idOf(durable.object) !== idOf(record.object)) storage.mirrorSet(key, durable);
         return undefined;
       },
@@ -253,14 +260,31 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
       return record && record.state === 'done' ? record.object : undefined;
     },
 
-    async forget(profileId = 'default') {
+    async forget(profileId = 'default', id?: string) {
       checkProfileId(profileId, `${kind}s.forget`);
       const pending = inflight.get(profileId);
       if (pending) await pending.catch(() => undefined);
       const key = await recordKey(profileId);
-      known.delete(profileId);
-      storage.mirrorDelete(key);
-      await storage.delete(key);
+      if (id === undefined) {
+        known.delete(profileId);
+        storage.mirrorDelete(key);
+        await storage.delete(key);
+        return;
+      }
+      const holds = (value: unknown): boolean => !!value && idOf(value) === id;
+      if (holds(known.get(profileId))) known.delete(profileId);
+      const mirrored = parse(storage.mirrorGet(key));
+      if (mirrored && mirrored.state === 'done' && holds(mirrored.object)) {
+        storage.mirrorDelete(key);
+      }
+      // In one transaction with the check: an abandoned claim with a new key (a new object
+      // needs a new key), which the next ensure() takes over.
+      await storage.update(key, (current) => {
+        const r = parse(current);
+        return r && r.state === 'done' && holds(r.object)
+          ? { v: 1, state: 'pending', key: uuidv4(), owner: null, beat: 0 }
+          : current;
+      });
     },
   };
 }

@@ -56,7 +56,8 @@ export async function replaceSession(
     r.ops.unshift(...relinks);
     delete r.linked[profileId];
   });
-  await sessions.forget(profileId);
+  // Only while the stored Session is still the lost one: another caller may have replaced it.
+  await sessions.forget(profileId, old.session_id);
   const fresh = await sessions.ensure(profileId);
   emit({
     type: 'sessionReplaced',

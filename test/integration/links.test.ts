@@ -453,6 +453,26 @@ describe('self-healing when the service lost the Session', () => {
     expect((await client.sessions.ensure()).session_id).not.toBe(old.session_id);
   });
 
+  it('one lost Session is replaced once, however many lists and app instances meet it', async () => {
+    const [a] = await participants(1);
+    const first = platform().client;
+    await first.sessions.link('default', { appId: APP, participantId: a! });
+    const old = await first.sessions.ensure();
+    const second = platform().client; // another app instance over the same storage
+    await second.sessions.ensure();
+    await loseSession(old.session_id);
+    env.emu.injectFaults('POST /v1/sessions', [{ delayMs: 100 }]);
+    const lists = await Promise.all(
+      [first, first, second, second].map((c) => collect(c.sessions.participants('default'))),
+    );
+    const live = Object.values(env.emu.state().sessions).filter((s) => !s.removed);
+    expect(live).toHaveLength(1);
+    for (const list of lists) expect(list.map((l) => l.participant_id)).toEqual([a]);
+    for (const c of [first, second]) {
+      expect((await c.sessions.ensure()).session_id).toBe(live[0]!.session_id);
+    }
+  });
+
   it('a 404 for an unknown participant is not a lost Session: rejected, Session kept', async () => {
     const { client } = platform();
     const session = await client.sessions.ensure();

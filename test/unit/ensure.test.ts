@@ -128,6 +128,21 @@ describe('sessions.ensure()', () => {
     expect(api.posts).toHaveLength(2);
   });
 
+  it('forget(profile, id) forgets only while the stored Session has that ID, with a new key', async () => {
+    const a = page().client;
+    const b = page().client; // another page over the same storage
+    const first = await a.sessions.ensure();
+    await b.sessions.ensure();
+    await a.sessions.forget('default', first.session_id);
+    const second = await a.sessions.ensure();
+    expect(second.session_id).not.toBe(first.session_id);
+    // b replaces the same lost Session late: it gets a's replacement, not a third Session.
+    await b.sessions.forget('default', first.session_id);
+    expect((await b.sessions.ensure()).session_id).toBe(second.session_id);
+    expect(api.posts).toHaveLength(2);
+    expect(api.created.size).toBe(2); // a new key for the new Session (the old one replays)
+  });
+
   it('refuses bad profile IDs before any request', async () => {
     const { client } = page();
     for (const bad of ['', 'x'.repeat(256), 42 as unknown as string]) {
@@ -182,6 +197,20 @@ describe('warm start and the localStorage mirror', () => {
     localStorage.clear();
     await expect(page().client.sessions.ensure()).resolves.toEqual(first);
     expect(api.posts).toHaveLength(1);
+  });
+
+  it('a stale mirror does not undo a replacement in progress in IndexedDB', async () => {
+    const first = await page().client.sessions.ensure();
+    const mirrorKey = Object.keys(localStorage).find((k) => k.endsWith(':session:default'))!;
+    const stale = localStorage.getItem(mirrorKey)!;
+    await page().client.sessions.forget('default', first.session_id);
+    localStorage.setItem(mirrorKey, stale); // e.g. written back by a racing page
+    await expect(page().client.sessions.ensure()).resolves.toEqual(first); // warm, from it
+    await new Promise((r) => setTimeout(r, 400)); // past the repair of IndexedDB
+    expect(await storedRecords()).not.toContain(first.session_id);
+    localStorage.clear();
+    const second = await page().client.sessions.ensure();
+    expect(second.session_id).not.toBe(first.session_id);
   });
 });
 
