@@ -76,6 +76,11 @@ export interface LinksRecord {
   ops: QueuedOperation[];
   linked: Record<string, PaketSessionParticipant[]>;
   done: { id: string; link?: PaketSessionParticipant; status?: number }[];
+  /**
+   * Sessions the service lost (the last 20), so that every app instance sharing the outbox
+   * stops using one that another instance has replaced.
+   */
+  gone: string[];
   lease?: { owner: string; beat: number };
 }
 
@@ -151,6 +156,7 @@ function parseRecord(value: unknown): { record: LinksRecord; lost: boolean } {
       ops: list(r.ops, validOp),
       linked,
       done: list(r.done, (d: LinksRecord['done'][number]) => isString(d.id)),
+      gone: Array.isArray(r.gone) ? r.gone.filter(isString) : [],
       ...(lease && isString(lease.owner) && typeof lease.beat === 'number' ? { lease } : {}),
     },
     lost,
@@ -230,6 +236,14 @@ export function createLinks(config: LinkConfig) {
 
   // ---- delivery ----
 
+  /** The profile's Session, after forgetting one that another app instance found lost. */
+  const current = async (profileId: string): Promise<PaketSession> => {
+    const session = await sessions.ensure(profileId);
+    if (!last.gone.includes(session.session_id)) return session;
+    await sessions.forget(profileId, session.session_id);
+    return sessions.ensure(profileId);
+  };
+
   /** Operations whose Session was replaced once already: a second 404 is final. */
   const healed = new Set<string>();
 
@@ -237,19 +251,13 @@ export function createLinks(config: LinkConfig) {
   const deliver = async (
     op: QueuedOperation,
   ): Promise<PaketSessionParticipant | undefined | typeof AGAIN> => {
-    const session = await sessions.ensure(op.profileId);
+    const session = await current(op.profileId);
     try {
       if (op.type === 'unlink') {
-        // Deletes are idempotent (204 for a participant not linked): a 404 says the service
-        // has no such Session, so no such link either, and nothing to re-link.
-        await transport
-          .request({
-            method: 'DELETE',
-            segments: [...SESSIONS, session.session_id, op.participantId],
-          })
-          .catch((error: unknown) => {
-            if (!isStatus(error, 404)) throw error;
-          });
+        await transport.request({
+          method: 'DELETE',
+          segments: [...SESSIONS, session.session_id, op.participantId],
+        });
         return undefined;
       }
       const response = await transport.request({
@@ -272,7 +280,10 @@ export function createLinks(config: LinkConfig) {
       }
       return link as unknown as PaketSessionParticipant;
     } catch (error) {
-      if (healed.has(op.id) || op.type !== 'link' || !isStatus(error, 404)) throw error;
+      // A 404 for a link or an unlink (deletes are otherwise idempotent): the Session is gone,
+      // or another page already replaced it. Either way the operation is sent again to the
+      // profile's current Session (made once, however many meet the 404).
+      if (healed.has(op.id) || !isStatus(error, 404)) throw error;
       const fix = await repair();
       if (!(await fix.sessionGone(transport, session))) throw error;
       healed.add(op.id);
@@ -351,6 +362,7 @@ export function createLinks(config: LinkConfig) {
         // wait for it). Should it fail, the operation stays queued and its idempotent
         // re-delivery finds it done.
         settle(done.id, outcome);
+        healed.delete(done.id);
         record = await saved;
         if ('value' in outcome) {
           delivered++;
@@ -456,7 +468,7 @@ export function createLinks(config: LinkConfig) {
 
   const listContext: ListContext = {
     transport,
-    ensure: (profileId) => sessions.ensure(profileId),
+    ensure: current,
     replace: async (profileId, old) => {
       const fresh = await (await repair()).replaceSession(internals, profileId, old);
       await flush();

@@ -28,7 +28,8 @@ export async function sessionGone(transport: Transport, session: PaketSession): 
  * queued are left to it. `rekey` names the operation that met the 404: its key is bound to
  * the old Session's path, so it gets a new one. The queue is written before the old Session
  * is forgotten: if the new Session cannot be created now, or the app stops, the re-links
- * wait in the outbox for it. Reports `sessionReplaced`.
+ * wait in the outbox for it. When another app instance found the same Session lost first,
+ * its re-links are queued already and its new Session is adopted. Reports `sessionReplaced`.
  */
 export async function replaceSession(
   links: LinkInternals,
@@ -38,6 +39,9 @@ export async function replaceSession(
 ): Promise<PaketSession> {
   const { sessions, emit } = links.config;
   await links.edit((r) => {
+    for (const o of r.ops) if (o.id === rekey) o.key = uuidv4();
+    // Another app instance found it lost first: its re-links are queued already.
+    if (r.gone.includes(old.session_id)) return;
     const relinks: QueuedOperation[] = (r.linked[profileId] ?? [])
       .filter(
         (l) =>
@@ -52,9 +56,9 @@ export async function replaceSession(
         key: uuidv4(),
         queuedAt: new Date().toISOString(),
       }));
-    for (const o of r.ops) if (o.id === rekey) o.key = uuidv4();
     r.ops.unshift(...relinks);
     delete r.linked[profileId];
+    r.gone = [...r.gone.slice(-19), old.session_id];
   });
   // Only while the stored Session is still the lost one: another caller may have replaced it.
   await sessions.forget(profileId, old.session_id);
@@ -71,7 +75,12 @@ export async function replaceSession(
 /** Deletes the profile's Session at the service, then forgets it, its links and its queue. */
 export async function removeSession(links: LinkInternals, profileId: string): Promise<void> {
   const { sessions, transport } = links.config;
-  const session = await sessions.get(profileId);
+  let session = await sessions.get(profileId);
+  if (session && (await links.read()).gone.includes(session.session_id)) {
+    // Another app instance replaced it: the one to delete is its replacement.
+    await sessions.forget(profileId, session.session_id);
+    session = await sessions.get(profileId);
+  }
   if (session) {
     try {
       await transport.request({ method: 'DELETE', segments: [...SESSIONS, session.session_id] });

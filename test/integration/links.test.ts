@@ -426,20 +426,22 @@ describe('self-healing when the service lost the Session', () => {
     );
   });
 
-  it('an unlink that meets a 404 (no such Session) is done: nothing to restore later', async () => {
-    const [a, b] = await participants(2);
-    const { client } = platform();
-    await client.sessions.link('default', { appId: APP, participantId: a! });
-    env.emu.injectFaults('DELETE /v1/upnext/sessions/:session_id/:participant_id', [
-      { status: 404, body: { error: { code: 404, message: 'no such session' } } },
-    ]);
-    await client.sessions.unlink('default', a!);
-    expect(await client.sessions.linked('default')).toEqual([]);
-    // A later replacement of the Session re-links only what is still linked.
-    const old = await client.sessions.ensure();
+  it('an app instance holding a Session another one replaced unlinks from the replacement', async () => {
+    const [a] = await participants(1);
+    const first = platform().client;
+    await first.sessions.link('default', { appId: APP, participantId: a! });
+    const old = await first.sessions.ensure();
+    const second = platform().client; // another app instance over the same storage
+    expect((await second.sessions.ensure()).session_id).toBe(old.session_id);
     await loseSession(old.session_id);
-    await client.sessions.link('default', { appId: APP, participantId: b! });
-    expect(linksAt((await client.sessions.ensure()).session_id)).toEqual([b]);
+    await collect(first.sessions.participants('default')); // replaces it, re-links a
+    const fresh = await first.sessions.ensure();
+    expect(linksAt(fresh.session_id)).toEqual([a]);
+    // The service answers 204 to a DELETE on the lost Session: only the replacement counts.
+    await second.sessions.unlink('default', a!);
+    expect(linksAt(fresh.session_id)).toEqual([]);
+    expect((await second.sessions.ensure()).session_id).toBe(fresh.session_id);
+    expect(Object.values(env.emu.state().sessions).filter((s) => !s.removed)).toHaveLength(1);
   });
 
   it('on a list: replaced, links restored, and the list read from the new Session', async () => {

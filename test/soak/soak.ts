@@ -1,8 +1,9 @@
 // The fault soak: many profiles and app instances sharing one device's storage, random
 // link / unlink / ensure / restart / flush sequences against the emulator, with a share of
-// requests hit by injected faults of every class. At the end, from the emulator's state:
-// one Session per profile (none ever duplicated), every acknowledged or queued link present
-// once, every unlink applied, no unhandled rejection. Loopback only, bounded in time.
+// requests hit by injected faults of every class, and now and then a Session the service
+// loses. At the end, from the emulator's state: one live Session per profile (none ever
+// duplicated, none left lost), every acknowledged or queued link present once, every unlink
+// applied, no unhandled rejection. Loopback only, bounded in time.
 import {
   createPaketClient,
   PaketHttpError,
@@ -30,7 +31,12 @@ export interface SoakSummary {
   faultsInjected: Record<string, number>;
   outcomes: Record<string, number>;
   restarts: number;
+  /** Sessions the harness made the service lose, and replacements the SDK reported. */
+  sessionsLost: number;
+  sessionsReplaced: number;
   sessionsCreated: number;
+  /** Sessions the service still has (not lost or removed). */
+  sessionsLive: number;
   profilesUsed: number;
   linksExpected: number;
   linksFound: number;
@@ -74,6 +80,9 @@ function rng(seed: number): () => number {
 
 type Want = 'linked' | 'unlinked';
 
+const PLATFORM_AUTH =
+  'Basic ' + Buffer.from('platform_demo:test_sk_platform_demo').toString('base64');
+
 export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promise<SoakSummary> {
   const started = Date.now();
   const random = rng(options.seed);
@@ -83,7 +92,10 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
     faultsInjected: {},
     outcomes: {},
     restarts: 0,
+    sessionsLost: 0,
+    sessionsReplaced: 0,
     sessionsCreated: 0,
+    sessionsLive: 0,
     profilesUsed: 0,
     linksExpected: 0,
     linksFound: 0,
@@ -125,6 +137,7 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
   };
 
   const onEvent = (event: PaketEvent): void => {
+    if (event.type === 'sessionReplaced') summary.sessionsReplaced++;
     if (event.type.startsWith('outbox')) {
       const e = event as {
         profileId: string;
@@ -245,6 +258,16 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
         client.close();
         instances[slot] = newClient(); // an app restart: a new client over the same storage
         summary.restarts++;
+      } else if (r >= 0.97) {
+        // The service loses a profile's Session (as an operator's cleanup would).
+        const session = await client.sessions.get(profile).catch(() => undefined);
+        if (session) {
+          const res = await fetch(`${emu.url}/upnext/sessions/${session.session_id}`, {
+            method: 'DELETE',
+            headers: { authorization: PLATFORM_AUTH },
+          }).catch(() => undefined);
+          if (res?.status === 204) summary.sessionsLost++;
+        }
       } else {
         await client.flush();
         count('flush');
@@ -269,6 +292,10 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
   await emu.clearFaults();
   const final = newClient();
   for (let i = 0; i < 20 && (await final.pending()).length > 0; i++) await final.flush();
+  // A list meets a Session the service lost and replaces it, restoring its links.
+  for (const profile of used) {
+    for await (const link of final.sessions.participants(profile)) void link;
+  }
 
   const state = await emu.state();
   const log = await emu.log();
@@ -292,7 +319,11 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
   }
   summary.profilesUsed = used.size;
   summary.sessionsCreated = Object.keys(state.sessions).length;
-  summary.duplicateSessions = Math.max(0, summary.sessionsCreated - sessionIdsByProfile.size);
+  summary.sessionsLive = Object.values(state.sessions).filter((s) => !s.removed).length;
+  summary.duplicateSessions = Math.max(0, summary.sessionsLive - sessionIdsByProfile.size);
+  for (const [profile, sid] of sessionIdsByProfile) {
+    if (state.sessions[sid]?.removed) summary.mismatches.push(`${profile}: Session ${sid} lost`);
+  }
   for (const [pair, w] of want) {
     const [profile, participant] = pair.split(' ') as [string, string];
     const sid = sessionIdsByProfile.get(profile);
@@ -333,7 +364,7 @@ export function printSummary(s: SoakSummary): string {
     `soak: ${s.operations} operations in ${s.elapsedMs} ms, ${s.restarts} restarts`,
     `faults injected: ${JSON.stringify(s.faultsInjected)}`,
     `outcomes: ${JSON.stringify(s.outcomes)}`,
-    `profiles used ${s.profilesUsed}, Sessions created ${s.sessionsCreated}, duplicate Sessions ${s.duplicateSessions}`,
+    `profiles used ${s.profilesUsed}, Sessions created ${s.sessionsCreated}, lost by the service ${s.sessionsLost}, replaced by the SDK ${s.sessionsReplaced}, live ${s.sessionsLive}, duplicate Sessions ${s.duplicateSessions}`,
     `links expected ${s.linksExpected}, found ${s.linksFound}, mismatches ${s.mismatches.length}, undone by late server-side DELETEs ${s.lateDeletes.length}`,
     `unhandled rejections ${s.unhandledRejections}, heap growth after GC from a quarter of the run to its end ${s.heapGrowthMb} MB${s.gcMeasured ? '' : ' (no GC available: not measured)'}`,
     ...s.mismatches.slice(0, 10).map((m) => `  mismatch: ${m}`),
