@@ -265,26 +265,18 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
       const pending = inflight.get(profileId);
       if (pending) await pending.catch(() => undefined);
       const key = await recordKey(profileId);
-      if (id === undefined) {
-        known.delete(profileId);
-        storage.mirrorDelete(key);
-        await storage.delete(key);
-        return;
-      }
-      const holds = (value: unknown): boolean => !!value && idOf(value) === id;
-      if (holds(known.get(profileId))) known.delete(profileId);
-      const mirrored = parse(storage.mirrorGet(key));
-      if (mirrored && mirrored.state === 'done' && holds(mirrored.object)) {
-        storage.mirrorDelete(key);
-      }
+      const cached = known.get(profileId);
+      if (id === undefined || (cached && idOf(cached) === id)) known.delete(profileId);
+      const holds = (value: unknown): boolean => {
+        const r = parse(value);
+        return id === undefined || (!!r && r.state === 'done' && idOf(r.object) === id);
+      };
+      if (holds(storage.mirrorGet(key))) storage.mirrorDelete(key);
       // In one transaction with the check: an abandoned claim with a new key (a new object
       // needs a new key), which the next ensure() takes over.
-      await storage.update(key, (current) => {
-        const r = parse(current);
-        return r && r.state === 'done' && holds(r.object)
-          ? { v: 1, state: 'pending', key: uuidv4(), owner: null, beat: 0 }
-          : current;
-      });
+      await storage.update(key, (current) =>
+        holds(current) ? { v: 1, state: 'pending', key: uuidv4(), owner: null, beat: 0 } : current,
+      );
     },
   };
 }

@@ -244,8 +244,8 @@ export function createLinks(config: LinkConfig) {
     return sessions.ensure(profileId);
   };
 
-  /** Operations whose Session was replaced once already: a second 404 is final. */
-  const healed = new Set<string>();
+  /** The operation whose Session was just replaced: a second 404 for it is final. */
+  let healed: string | undefined;
 
   /** Sends one operation; `AGAIN` when the Session was replaced and re-links now go first. */
   const deliver = async (
@@ -283,10 +283,10 @@ export function createLinks(config: LinkConfig) {
       // A 404 for a link or an unlink (deletes are otherwise idempotent): the Session is gone,
       // or another page already replaced it. Either way the operation is sent again to the
       // profile's current Session (made once, however many meet the 404).
-      if (healed.has(op.id) || !isStatus(error, 404)) throw error;
+      if (healed === op.id || !isStatus(error, 404)) throw error;
       const fix = await repair();
       if (!(await fix.sessionGone(transport, session))) throw error;
-      healed.add(op.id);
+      healed = op.id;
       await fix.replaceSession(internals, op.profileId, session, op.id);
       return AGAIN;
     }
@@ -362,7 +362,6 @@ export function createLinks(config: LinkConfig) {
         // wait for it). Should it fail, the operation stays queued and its idempotent
         // re-delivery finds it done.
         settle(done.id, outcome);
-        healed.delete(done.id);
         record = await saved;
         if ('value' in outcome) {
           delivered++;

@@ -58,7 +58,8 @@ export async function replaceSession(
       }));
     r.ops.unshift(...relinks);
     delete r.linked[profileId];
-    r.gone = [...r.gone.slice(-19), old.session_id];
+    r.gone.push(old.session_id);
+    r.gone = r.gone.slice(-20);
   });
   // Only while the stored Session is still the lost one: another caller may have replaced it.
   await sessions.forget(profileId, old.session_id);
