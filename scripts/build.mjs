@@ -59,7 +59,10 @@ await build({
   },
 });
 const es5 = await lower(readFileSync('.cache/build/legacy/legacy.js', 'utf8'), '38', 'legacy.js');
-writeFileSync('dist/legacy/paket-tv-sdk.js', await shrink(es5));
+// Babel puts its helpers (_extends, _await, …) at the top of the file: in a classic script
+// they would become globals of the host app, and unmangled. A function scope keeps them ours
+// and lets the minifier shorten them; `this` stays the UMD wrapper's global.
+writeFileSync('dist/legacy/paket-tv-sdk.js', await shrink(`(function(){${es5}\n}).call(this);`));
 writeFileSync('dist/legacy/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
 writeFileSync(
   'dist/legacy/index.d.ts',

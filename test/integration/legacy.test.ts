@@ -35,8 +35,14 @@ describe('the legacy bundle without modern globals', () => {
     expect(win.eval('typeof Object.fromEntries')).toBe('undefined');
     expect(win.eval('window.crypto && typeof window.crypto.randomUUID')).not.toBe('function');
 
+    const globalsBefore = new Set(Object.getOwnPropertyNames(dom.window));
     win.eval(bundle);
     expect(win.eval('typeof PaketTV.createPaketClient')).toBe('function');
+    // A script tag adds PaketTV and the polyfills it needs, none of its build helpers
+    // (Babel's _typeof, _extends, … would otherwise replace the host app's own).
+    const added = Object.getOwnPropertyNames(dom.window).filter((k) => !globalsBefore.has(k));
+    expect(added).toContain('PaketTV');
+    for (const name of added) expect(['PaketTV', 'fetch', 'Request', 'Response']).toContain(name);
 
     const participant = await createPaketClient({
       credentials: PUBLISHER,
