@@ -53,6 +53,8 @@ export type PaketEvent =
       operation: 'link' | 'unlink';
       profileId: string;
       participantId: string;
+      /** A re-link the SDK queued to restore a link after a lost Session. */
+      relink?: true;
     }
   | {
       /**
@@ -66,6 +68,8 @@ export type PaketEvent =
       profileId: string;
       participantId: string;
       status?: number;
+      /** A re-link after a lost Session: the link it was to restore is gone. */
+      relink?: true;
     }
   | {
       /** The service no longer had the profile's Session: a new one replaced it and known links are being restored. */

@@ -127,19 +127,31 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
     return record.object;
   };
 
-  /** After a warm start from the mirror: make sure the durable store holds the record too. */
+  /** When the service made the object (ms; NaN when it does not say). */
+  const made = (r: DoneRecord<T>): number =>
+    Date.parse((r.object as { created_at?: string }).created_at ?? '');
+
+  /**
+   * After a warm start from the mirror: the durable store gets the mirror's record when it has
+   * none (IndexedDB lost) or an older object (replaced in a run on the localStorage fallback);
+   * a pending record (a replacement in progress) is left alone; and the mirror gets a newer
+   * durable one.
+   */
   const heal = (key: string, record: DoneRecord<T>): void => {
-    storage.get(key).then(
-      (raw) => {
-        const durable = parse(raw);
-        // A pending record is a replacement in progress (forget with an ID): left to it.
-        if (!durable) return storage.set(key, record);
-        if (durable.state !== 'done') return undefined;
-        if (idOf(durable.object) !== idOf(record.object)) storage.mirrorSet(key, durable);
-        return undefined;
-      },
-      () => undefined, // reported through onEvent by the storage layer
-    );
+    storage
+      .update(key, (current) => {
+        const d = parse(current);
+        return !d || (d.state === 'done' && made(record) > made(d)) ? record : current;
+      })
+      .then(
+        (stored) => {
+          const d = parse(stored);
+          if (d && d.state === 'done' && idOf(d.object) !== idOf(record.object)) {
+            storage.mirrorSet(key, d);
+          }
+        },
+        () => undefined, // reported through onEvent by the storage layer
+      );
   };
 
   /** Changes this instance's claim on the record, if it still holds it; failures are reported by the storage layer. */

@@ -36,6 +36,8 @@ export interface QueuedOperation {
   appId?: string;
   /** The Idempotency-Key of a link; reused on every delivery attempt. */
   key: string;
+  /** Queued by the SDK to restore a link after a lost Session. */
+  relink?: true;
   queuedAt: string;
 }
 
@@ -134,7 +136,7 @@ const validOp = (o: QueuedOperation): boolean =>
  * The stored value as a record. What is unreadable is dropped item by item (a corrupted
  * operation must not cost the profile its confirmed links); `lost` says whether any was.
  */
-function parseRecord(value: unknown): { record: LinksRecord; lost: boolean } {
+export function parseRecord(value: unknown): { record: LinksRecord; lost: boolean } {
   const r = (value && typeof value === 'object' ? value : {}) as Partial<LinksRecord>;
   let lost = value != null && r.v !== 2;
   const list = <T>(items: unknown, valid: (item: T) => boolean): T[] => {
@@ -177,7 +179,18 @@ export function createLinks(config: LinkConfig) {
   /** The record as this instance last read or wrote it. */
   let last: LinksRecord = parseRecord(undefined).record;
 
-  const key = async (): Promise<string> => KEY_PREFIX + (await transport.namespace()) + ':links';
+  /** The merge of an outbox a run on the localStorage fallback left there (see repair.ts). */
+  let stray: Promise<unknown> | undefined;
+  const key = async (): Promise<string> => {
+    const k = KEY_PREFIX + (await transport.namespace()) + ':links';
+    await (stray ??=
+      storage.mirrorGet(k) === undefined
+        ? Promise.resolve()
+        : repair()
+            .then((m) => m.adoptStray(storage, k))
+            .catch(() => undefined)); // kept there for the next run
+    return k;
+  };
 
   const seen = (value: unknown): LinksRecord => {
     const { record, lost } = parseRecord(value);
@@ -216,6 +229,7 @@ export function createLinks(config: LinkConfig) {
       operation: op.type,
       profileId: op.profileId,
       participantId: op.participantId,
+      ...(op.relink && { relink: true }),
       ...extra,
     } as PaketEvent);
 

@@ -4,7 +4,79 @@ import { PaketError } from '../errors/PaketError.js';
 import type { Transport } from '../transport/http.js';
 import { uuidv4 } from '../transport/uuid.js';
 import type { PaketSession } from '../types.js';
-import { isStatus, SESSIONS, type LinkInternals, type QueuedOperation } from './links.js';
+import type { RecordStorage } from '../storage/records.js';
+import type { PaketSessionParticipant } from '../types.js';
+import {
+  isStatus,
+  parseRecord,
+  SESSIONS,
+  type LinkInternals,
+  type QueuedOperation,
+} from './links.js';
+
+/**
+ * Re-link operations for the profile's `links`, to go ahead of the queue: the operations
+ * queued after them still apply in order (a queued unlink still ends unlinked), and a queued
+ * link that the service refuses leaves the restored one in place. Only the participant of an
+ * unlink at the head is left out: another app instance may be sending it right now.
+ */
+const relink = (
+  head: QueuedOperation | undefined,
+  profileId: string,
+  links: PaketSessionParticipant[],
+): QueuedOperation[] =>
+  links
+    .filter(
+      (l) =>
+        !(
+          head &&
+          head.type === 'unlink' &&
+          head.profileId === profileId &&
+          head.participantId === l.participant_id
+        ),
+    )
+    .map((l) => ({
+      id: uuidv4(),
+      type: 'link',
+      profileId,
+      participantId: l.participant_id,
+      appId: l.app_id,
+      key: uuidv4(),
+      queuedAt: new Date().toISOString(),
+      relink: true,
+    }));
+
+/**
+ * Merges into IndexedDB the outbox a run on the localStorage fallback (IndexedDB missing,
+ * failing or too slow to open then) left in localStorage, and removes it there: its queued
+ * operations are delivered after the ones already queued, its confirmed links and lost
+ * Sessions are kept, and a link confirmed on a Session lost meanwhile is queued for a re-link.
+ */
+export async function adoptStray(storage: RecordStorage, key: string): Promise<void> {
+  await storage.get(key); // the backend is chosen on first use
+  if (storage.kind !== 'indexeddb') return; // elsewhere, localStorage holds the record itself
+  const s = parseRecord(storage.mirrorGet(key)).record;
+  await storage.update(key, (current) => {
+    const r = parseRecord(current).record;
+    s.ops.forEach((o) => r.ops.some((q) => q.id === o.id) || r.ops.push(o));
+    r.done = r.done.concat(s.done).slice(-50);
+    r.gone = r.gone.concat(s.gone).slice(-20);
+    Object.keys(s.linked).forEach((p) => {
+      const theirs = s.linked[p] ?? [];
+      r.linked[p] = (r.linked[p] ?? [])
+        .filter((l) => !theirs.some((t) => t.participant_id === l.participant_id))
+        .concat(theirs);
+    });
+    const head = r.ops[0];
+    Object.keys(r.linked).forEach((p) => {
+      const lost = (r.linked[p] ?? []).filter((l) => r.gone.includes(l.session_id));
+      r.linked[p] = (r.linked[p] ?? []).filter((l) => !lost.includes(l));
+      r.ops = relink(head, p, lost).concat(r.ops);
+    });
+    return r;
+  });
+  storage.mirrorDelete(key);
+}
 
 /** Does the service still have this Session? (A 404 on a link may name the participant instead.) */
 export async function sessionGone(transport: Transport, session: PaketSession): Promise<boolean> {
@@ -24,8 +96,7 @@ export async function sessionGone(transport: Transport, session: PaketSession): 
 /**
  * Replaces a Session the service lost: a re-link of every participant known for the profile
  * queued at the head of the outbox (ahead of the operation that met the 404, so its call
- * completes with the links restored), then a new Session. Participants with an operation
- * queued are left to it. `rekey` names the operation that met the 404: its key is bound to
+ * completes with the links restored), then a new Session. `rekey` names the operation that met the 404: its key is bound to
  * the old Session's path, so it gets a new one. The queue is written before the old Session
  * is forgotten: if the new Session cannot be created now, or the app stops, the re-links
  * wait in the outbox for it. When another app instance found the same Session lost first,
@@ -42,21 +113,7 @@ export async function replaceSession(
     for (const o of r.ops) if (o.id === rekey) o.key = uuidv4();
     // Another app instance found it lost first: its re-links are queued already.
     if (r.gone.includes(old.session_id)) return;
-    const relinks: QueuedOperation[] = (r.linked[profileId] ?? [])
-      .filter(
-        (l) =>
-          !r.ops.some((o) => o.profileId === profileId && o.participantId === l.participant_id),
-      )
-      .map((l) => ({
-        id: uuidv4(),
-        type: 'link',
-        profileId,
-        participantId: l.participant_id,
-        appId: l.app_id,
-        key: uuidv4(),
-        queuedAt: new Date().toISOString(),
-      }));
-    r.ops.unshift(...relinks);
+    r.ops = relink(r.ops[0], profileId, r.linked[profileId] ?? []).concat(r.ops);
     delete r.linked[profileId];
     r.gone.push(old.session_id);
     r.gone = r.gone.slice(-20);

@@ -323,6 +323,30 @@ describe('the outbox', () => {
     expect(await client.pending()).toEqual([]);
   });
 
+  it('what a run on the localStorage fallback queued is delivered by the next run on IndexedDB', async () => {
+    const [a, b] = await participants(2);
+    const first = platform().client; // IndexedDB works
+    await first.sessions.link('default', { appId: APP, participantId: a! });
+    const session = await first.sessions.ensure();
+    const idb = globalThis.indexedDB;
+    vi.stubGlobal('indexedDB', undefined); // the next run finds no IndexedDB: localStorage
+    const second = platform().client;
+    env.emu.injectFaults('*', [{ drop: 'before' }], { repeat: true });
+    await expect(
+      second.sessions.link('default', { appId: APP, participantId: b! }),
+    ).rejects.toMatchObject({ queued: true });
+    expect(second.storageKind).toBe('localStorage');
+    env.emu.clearFaults();
+    vi.stubGlobal('indexedDB', idb); // and the one after has it again
+    const third = platform().client;
+    expect(await third.flush()).toMatchObject({ delivered: 1, pending: 0 });
+    expect(third.storageKind).toBe('indexeddb');
+    expect(linksAt(session.session_id).sort()).toEqual([a, b].sort());
+    const linked = await third.sessions.linked('default');
+    expect(linked.map((l) => l.participant_id).sort()).toEqual([a, b].sort());
+    expect(Object.keys(localStorage).filter((k) => k.endsWith(':links'))).toEqual([]);
+  });
+
   it('delivers in order: link A, link B, unlink A leaves only B', async () => {
     const [a, b] = await participants(2);
     const { client } = platform();
@@ -473,6 +497,30 @@ describe('self-healing when the service lost the Session', () => {
     for (const c of [first, second]) {
       expect((await c.sessions.ensure()).session_id).toBe(live[0]!.session_id);
     }
+  });
+
+  it('a Session replaced in a run on the localStorage fallback stays the Session once IndexedDB is back', async () => {
+    const [a, b] = await participants(2);
+    const first = platform().client; // IndexedDB works
+    await first.sessions.link('default', { appId: APP, participantId: a! });
+    const old = await first.sessions.ensure();
+    const idb = globalThis.indexedDB;
+    vi.stubGlobal('indexedDB', undefined); // the next run: localStorage
+    await loseSession(old.session_id);
+    const second = platform().client;
+    await second.sessions.link('default', { appId: APP, participantId: b! }); // replaces it
+    const fresh = await second.sessions.ensure();
+    expect(fresh.session_id).not.toBe(old.session_id);
+    vi.stubGlobal('indexedDB', idb); // the one after: IndexedDB again
+    const third = platform().client;
+    expect((await third.sessions.ensure()).session_id).toBe(fresh.session_id);
+    await third.flush();
+    await new Promise((r) => setTimeout(r, 400)); // past the repair of IndexedDB from the mirror
+    localStorage.clear(); // then an app update wipes localStorage (LG)
+    const fourth = platform().client;
+    expect((await fourth.sessions.ensure()).session_id).toBe(fresh.session_id);
+    expect(linksAt(fresh.session_id).sort()).toEqual([a, b].sort());
+    expect(Object.values(env.emu.state().sessions).filter((x) => !x.removed)).toHaveLength(1);
   });
 
   it('a 404 for an unknown participant is not a lost Session: rejected, Session kept', async () => {
