@@ -258,6 +258,16 @@ export function createLinks(config: LinkConfig) {
     return sessions.ensure(profileId);
   };
 
+  /**
+   * For a failure to get, check or replace the profile's Session (offline, a refused POST,
+   * bad credentials): the operation itself was not refused, so it stays queued.
+   */
+  const kept = (error: unknown): never => {
+    throw isTransient(error) || !(error instanceof PaketError)
+      ? error
+      : new PaketNetworkError(error.method, error.path, error, 'no Session to send it to');
+  };
+
   /** The operation whose Session was just replaced: a second 404 for it is final. */
   let healed: string | undefined;
 
@@ -265,7 +275,7 @@ export function createLinks(config: LinkConfig) {
   const deliver = async (
     op: QueuedOperation,
   ): Promise<PaketSessionParticipant | undefined | typeof AGAIN> => {
-    const session = await current(op.profileId);
+    const session = await current(op.profileId).catch(kept);
     try {
       if (op.type === 'unlink') {
         await transport.request({
@@ -299,9 +309,10 @@ export function createLinks(config: LinkConfig) {
       // profile's current Session (made once, however many meet the 404).
       if (healed === op.id || !isStatus(error, 404)) throw error;
       const fix = await repair();
-      if (!(await fix.sessionGone(transport, session))) throw error;
+      const gone = await fix.sessionGone(transport, session).catch(kept);
+      if (!gone) throw error;
+      await fix.replaceSession(internals, op.profileId, session, op.id).catch(kept);
       healed = op.id;
-      await fix.replaceSession(internals, op.profileId, session, op.id);
       return AGAIN;
     }
   };

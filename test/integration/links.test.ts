@@ -436,10 +436,13 @@ describe('self-healing when the service lost the Session', () => {
     await client.sessions.link('default', { appId: APP, participantId: a! });
     const old = await client.sessions.ensure();
     await loseSession(old.session_id);
-    env.emu.injectFaults('POST /v1/sessions', [{ drop: 'before' }], { repeat: true });
+    // Offline, then a refused POST: the link was not refused, so it stays queued.
+    env.emu.injectFaults('POST /v1/sessions', [{ drop: 'before' }, { drop: 'before' }]);
     await expect(
       client.sessions.link('default', { appId: APP, participantId: b! }),
     ).rejects.toMatchObject({ queued: true });
+    env.emu.injectFaults('POST /v1/sessions', [{ status: 400 }]);
+    await expect(client.flush()).resolves.toMatchObject({ pending: 2 });
     env.emu.clearFaults();
     expect(await client.flush()).toMatchObject({ pending: 0 });
     const fresh = await client.sessions.ensure();

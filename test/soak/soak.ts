@@ -123,11 +123,25 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
   const profiles = Array.from({ length: options.profiles }, (_, i) => `soak-profile-${i}`);
   const used = new Set<string>();
 
-  // What the user was told, per profile and participant; and the state before the latest op,
-  // in case the service later refuses that op for good (reported through outboxDropped).
-  const want = new Map<string, Want>();
-  const before = new Map<string, Want | undefined>();
-  const latest = new Map<string, 'link' | 'unlink'>();
+  // The user's operations per profile and participant, in order, from the outbox events (its
+  // queue is first in, first out, across app instances): the service must end with the last
+  // one not dropped. A refused re-link (after a lost Session) counts as an unlink placed ahead
+  // of the operations still queued, as the re-link was.
+  type Entry = { type: 'link' | 'unlink'; state: 'pending' | 'done' | 'dropped' };
+  const ledger = new Map<string, Entry[]>();
+  const entries = (pair: string): Entry[] => {
+    const list = ledger.get(pair) ?? [];
+    ledger.set(pair, list);
+    return list;
+  };
+  const pending = (pair: string, type: string): Entry | undefined =>
+    entries(pair).find((e) => e.state === 'pending' && e.type === type);
+  const wanted = (pair: string): Want | undefined => {
+    const last = entries(pair)
+      .filter((e) => e.state !== 'dropped')
+      .pop();
+    return last && (last.type === 'link' ? 'linked' : 'unlinked');
+  };
   const locks = new Map<string, Promise<unknown>>();
   const history = new Map<string, string[]>();
   const note = (pair: string, text: string): void => {
@@ -151,15 +165,21 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
         `${event.type} ${e.relink ? 're' : ''}${e.operation}${e.reason ? ' ' + e.reason : ''}`,
       );
     }
-    if (event.type === 'outboxDropped' && event.reason === 'rejected') {
+    if (event.type === 'outboxQueued') {
+      entries(`${event.profileId} ${event.participantId}`).push({
+        type: event.operation,
+        state: 'pending',
+      });
+    } else if (event.type === 'outboxDelivered' || event.type === 'outboxDropped') {
       const pair = `${event.profileId} ${event.participantId}`;
-      // A refused re-link: the link it was to restore after a lost Session is gone, and the
-      // app is told so by this event (a user's operation queued behind it comes later).
-      if (event.relink) want.set(pair, 'unlinked');
-      else if (latest.get(pair) === event.operation) {
-        const previous = before.get(pair);
-        if (previous) want.set(pair, previous);
-        else want.delete(pair);
+      const done = event.type === 'outboxDelivered';
+      if (!event.relink) {
+        const entry = pending(pair, event.operation);
+        if (entry) entry.state = done ? 'done' : 'dropped';
+      } else if (!done) {
+        const list = entries(pair);
+        const at = list.findIndex((e) => e.state === 'pending');
+        list.splice(at < 0 ? list.length : at, 0, { type: 'unlink', state: 'done' });
       }
     }
   };
@@ -217,8 +237,6 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
         await previous;
         try {
           used.add(profile);
-          before.set(pair, want.get(pair));
-          latest.set(pair, type);
           try {
             if (type === 'link')
               await client.sessions.link(profile, {
@@ -226,20 +244,15 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
                 participantId: participant,
               });
             else await client.sessions.unlink(profile, participant);
-            want.set(pair, type === 'link' ? 'linked' : 'unlinked');
             count(`${type} ok`);
             note(pair, `${type} ok`);
           } catch (error) {
             if (error instanceof PaketNetworkError && error.queued) {
-              want.set(pair, type === 'link' ? 'linked' : 'unlinked');
               count(`${type} queued`);
               note(pair, `${type} queued`);
             } else if (error instanceof PaketHttpError) {
               count(`${type} refused ${error.status}`);
               note(pair, `${type} refused ${error.status}`);
-              const previousWant = before.get(pair);
-              if (previousWant) want.set(pair, previousWant);
-              else want.delete(pair);
             } else {
               note(pair, `${type} threw ${(error as Error).message}`);
               throw error;
@@ -329,7 +342,9 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
   for (const [profile, sid] of sessionIdsByProfile) {
     if (state.sessions[sid]?.removed) summary.mismatches.push(`${profile}: Session ${sid} lost`);
   }
-  for (const [pair, w] of want) {
+  for (const pair of ledger.keys()) {
+    const w = wanted(pair);
+    if (!w) continue;
     const [profile, participant] = pair.split(' ') as [string, string];
     const sid = sessionIdsByProfile.get(profile);
     const links = (sid && state.links[sid]) || [];
@@ -351,7 +366,7 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
   // Links at the service that nobody asked for.
   for (const [profile, sid] of sessionIdsByProfile) {
     for (const l of state.links[sid] ?? []) {
-      if (want.get(`${profile} ${l.participant_id}`) !== 'linked') {
+      if (wanted(`${profile} ${l.participant_id}`) !== 'linked') {
         summary.mismatches.push(`${profile} ${l.participant_id}: linked but not asked for`);
       }
     }
