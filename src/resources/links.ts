@@ -77,7 +77,8 @@ export interface LinksRecord {
   v: 2;
   ops: QueuedOperation[];
   linked: Record<string, PaketSessionParticipant[]>;
-  done: { id: string; link?: PaketSessionParticipant; status?: number }[];
+  /** The last outcomes: a link made, an unlink made (profile and participant), or a refusal. */
+  done: { id: string; link?: PaketSessionParticipant; unlink?: string[]; status?: number }[];
   /**
    * Sessions the service lost (the last 20), so that every app instance sharing the outbox
    * stops using one that another instance has replaced.
@@ -95,6 +96,8 @@ export interface LinkInternals {
   edit(change: (record: LinksRecord) => void): Promise<LinksRecord>;
   settle(id: string, error: unknown): void;
   report(type: 'outboxDropped', op: QueuedOperation, extra: Record<string, unknown>): void;
+  /** The profile's Session, none of those the record lists as lost. */
+  current(profileId: string): Promise<PaketSession>;
 }
 
 type Outcome = { value: PaketSessionParticipant | undefined } | { error: unknown };
@@ -245,17 +248,23 @@ export function createLinks(config: LinkConfig) {
     edit,
     settle: (id, error) => settle(id, { error }),
     report,
+    current: (profileId) => current(profileId),
   };
   const repair = () => import('./repair.js');
 
   // ---- delivery ----
 
-  /** The profile's Session, after forgetting one that another app instance found lost. */
+  /**
+   * The profile's Session, after forgetting any found lost (by another app instance, or an
+   * older copy that storage still held).
+   */
   const current = async (profileId: string): Promise<PaketSession> => {
-    const session = await sessions.ensure(profileId);
-    if (!last.gone.includes(session.session_id)) return session;
-    await sessions.forget(profileId, session.session_id);
-    return sessions.ensure(profileId);
+    let session = await sessions.ensure(profileId);
+    for (let n = 0; n < 3 && last.gone.includes(session.session_id); n++) {
+      await sessions.forget(profileId, session.session_id);
+      session = await sessions.ensure(profileId);
+    }
+    return session;
   };
 
   /**
@@ -311,7 +320,7 @@ export function createLinks(config: LinkConfig) {
       const fix = await repair();
       const gone = await fix.sessionGone(transport, session).catch(kept);
       if (!gone) throw error;
-      await fix.replaceSession(internals, op.profileId, session, op.id).catch(kept);
+      await fix.replaceSession(internals, op.profileId, session).catch(kept);
       healed = op.id;
       return AGAIN;
     }
@@ -369,13 +378,23 @@ export function createLinks(config: LinkConfig) {
             const links = (r.linked[done.profileId] ?? []).filter(
               (l) => l.participant_id !== done.participantId,
             );
-            if (outcome.value) links.push(outcome.value);
+            const made = outcome.value;
+            // Made on a Session found lost meanwhile (a list in another app instance replaced
+            // it while this was in flight): queued again, ahead, to restore it.
+            if (made && r.gone.includes(made.session_id)) {
+              r.ops.unshift({ ...done, id: uuidv4(), key: uuidv4(), relink: true });
+            } else if (made) links.push(made);
             r.linked[done.profileId] = links;
           }
           r.done = r.done.slice(-49);
           r.done.push(
             'value' in outcome
-              ? { id: done.id, ...(outcome.value ? { link: outcome.value } : {}) }
+              ? {
+                  id: done.id,
+                  ...(outcome.value
+                    ? { link: outcome.value }
+                    : { unlink: [done.profileId, done.participantId] }),
+                }
               : {
                   id: done.id,
                   status: outcome.error instanceof PaketHttpError ? outcome.error.status : 0,

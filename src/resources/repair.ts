@@ -48,25 +48,39 @@ const relink = (
 
 /**
  * Merges into IndexedDB the outbox a run on the localStorage fallback (IndexedDB missing,
- * failing or too slow to open then) left in localStorage, and removes it there: its queued
- * operations are delivered after the ones already queued, its confirmed links and lost
- * Sessions are kept, and a link confirmed on a Session lost meanwhile is queued for a re-link.
+ * failing or too slow to open then) left in localStorage, and removes it there. That run came
+ * later than what IndexedDB holds: an operation still queued in IndexedDB for a participant
+ * that run also linked or unlinked is superseded and dropped, the others get new keys; that
+ * run's unlinks and confirmed
+ * links apply over the confirmed links; its queued operations are delivered after the others;
+ * and a link confirmed on a Session lost meanwhile is queued for a re-link.
  */
 export async function adoptStray(storage: RecordStorage, key: string): Promise<void> {
   await storage.get(key); // the backend is chosen on first use
   if (storage.kind !== 'indexeddb') return; // elsewhere, localStorage holds the record itself
   const s = parseRecord(storage.mirrorGet(key)).record;
+  const cut = s.done.map((d) => d.unlink).filter((u): u is string[] => Array.isArray(u));
+  const touched = (p: string, q: string): boolean =>
+    s.ops.some((o) => o.profileId === p && o.participantId === q) ||
+    (s.linked[p] ?? []).some((l) => l.participant_id === q) ||
+    cut.some((u) => u[0] === p && u[1] === q);
   await storage.update(key, (current) => {
     const r = parseRecord(current).record;
-    s.ops.forEach((o) => r.ops.some((q) => q.id === o.id) || r.ops.push(o));
-    r.done = r.done.concat(s.done).slice(-50);
-    r.gone = r.gone.concat(s.gone).slice(-20);
+    r.ops = r.ops.filter((o) => !touched(o.profileId, o.participantId));
+    // Their keys may have been sent to a Session that run found lost: new ones.
+    for (const o of r.ops) o.key = uuidv4();
+    cut.forEach(([p = '', q]) => {
+      r.linked[p] = (r.linked[p] ?? []).filter((l) => l.participant_id !== q);
+    });
     Object.keys(s.linked).forEach((p) => {
       const theirs = s.linked[p] ?? [];
       r.linked[p] = (r.linked[p] ?? [])
         .filter((l) => !theirs.some((t) => t.participant_id === l.participant_id))
         .concat(theirs);
     });
+    s.ops.forEach((o) => r.ops.some((q) => q.id === o.id) || r.ops.push(o));
+    r.done = r.done.concat(s.done).slice(-50);
+    r.gone = r.gone.concat(s.gone).slice(-20);
     const head = r.ops[0];
     Object.keys(r.linked).forEach((p) => {
       const lost = (r.linked[p] ?? []).filter((l) => r.gone.includes(l.session_id));
@@ -96,21 +110,23 @@ export async function sessionGone(transport: Transport, session: PaketSession): 
 /**
  * Replaces a Session the service lost: a re-link of every participant known for the profile
  * queued at the head of the outbox (ahead of the operation that met the 404, so its call
- * completes with the links restored), then a new Session. `rekey` names the operation that met the 404: its key is bound to
- * the old Session's path, so it gets a new one. The queue is written before the old Session
- * is forgotten: if the new Session cannot be created now, or the app stops, the re-links
- * wait in the outbox for it. When another app instance found the same Session lost first,
- * its re-links are queued already and its new Session is adopted. Reports `sessionReplaced`.
+ * completes with the links restored), new keys for the profile's queued operations (a key
+ * sent to the old Session's path would be refused on the new one), then a new Session. The
+ * queue is written before the old Session is forgotten: if the new Session cannot be created
+ * now, or the app stops, the re-links wait in the outbox for it. When another app instance
+ * found the same Session lost first, its re-links are queued already and its new Session is
+ * adopted. Reports `sessionReplaced`.
  */
 export async function replaceSession(
   links: LinkInternals,
   profileId: string,
   old: PaketSession,
-  rekey?: string,
 ): Promise<PaketSession> {
-  const { sessions, emit } = links.config;
+  const { emit } = links.config;
   await links.edit((r) => {
-    for (const o of r.ops) if (o.id === rekey) o.key = uuidv4();
+    // Keys sent to the old Session's path (the operation that met the 404, or one whose answer
+    // was lost in an earlier run) would be refused on the new path (422): new ones.
+    for (const o of r.ops) if (o.profileId === profileId) o.key = uuidv4();
     // Another app instance found it lost first: its re-links are queued already.
     if (r.gone.includes(old.session_id)) return;
     r.ops = relink(r.ops[0], profileId, r.linked[profileId] ?? []).concat(r.ops);
@@ -118,9 +134,8 @@ export async function replaceSession(
     r.gone.push(old.session_id);
     r.gone = r.gone.slice(-20);
   });
-  // Only while the stored Session is still the lost one: another caller may have replaced it.
-  await sessions.forget(profileId, old.session_id);
-  const fresh = await sessions.ensure(profileId);
+  // The lost one is forgotten only while stored: another caller may have replaced it.
+  const fresh = await links.current(profileId);
   emit({
     type: 'sessionReplaced',
     profileId,

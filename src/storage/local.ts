@@ -41,8 +41,10 @@ export function webStorageAdapter(ls: WebStorage): StorageAdapter {
       return text;
     }
   };
+  /** `undefined` (what an update leaving an absent record absent returns) removes the item. */
   const write = <T>(key: string, value: T): T => {
-    ls.setItem(key, JSON.stringify(value));
+    if (value === undefined) ls.removeItem(key);
+    else ls.setItem(key, JSON.stringify(value));
     return value;
   };
   const run = <T>(fn: () => T): Promise<T> => new Promise<T>((resolve) => resolve(fn()));

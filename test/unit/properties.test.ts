@@ -1,7 +1,7 @@
 // Property tests (fast-check): any public input is either accepted or refused with a
 // PaketInputError before any request; any answer from the server ends in a result or a typed
-// error, never a hang; and any sequence of links, unlinks, restarts, lost Sessions and
-// transient faults ends, once the network is back, with the service holding exactly the links
+// error, never a hang; and any sequence of links, unlinks, restarts (some without IndexedDB),
+// lost Sessions and transient faults ends, once the network is back, with the service holding exactly the links
 // the user was told of.
 import fc from 'fast-check';
 import { IDBFactory } from 'fake-indexeddb';
@@ -152,7 +152,7 @@ describe('operation sequences', () => {
   type Fault = 'none' | 'before' | 'after' | '503';
   type Op =
     | { kind: 'link' | 'unlink'; participant: number; faults: Fault[] }
-    | { kind: 'restart' }
+    | { kind: 'restart'; indexedDB: boolean }
     | { kind: 'lose' };
   const op: fc.Arbitrary<Op> = fc.oneof(
     fc.record({
@@ -162,7 +162,8 @@ describe('operation sequences', () => {
       // also hit the Session check, the new Session's POST or a re-link after a lost Session.
       faults: fc.array(fc.constantFrom<Fault>('none', 'before', 'after', '503'), { maxLength: 3 }),
     }),
-    fc.constant({ kind: 'restart' as const }),
+    // A restart, sometimes into a run where IndexedDB is missing (the localStorage fallback).
+    fc.record({ kind: fc.constant('restart' as const), indexedDB: fc.boolean() }),
     fc.constant({ kind: 'lose' as const }),
   );
 
@@ -170,7 +171,8 @@ describe('operation sequences', () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 12 }), async (ops) => {
-        vi.stubGlobal('indexedDB', new IDBFactory());
+        const idb = new IDBFactory();
+        vi.stubGlobal('indexedDB', idb);
         localStorage.clear();
         // A username of its own per run: a timer left by a client of an earlier run (the
         // mirror's repair) then writes to records this run never reads.
@@ -233,6 +235,7 @@ describe('operation sequences', () => {
         const want = new Map<string, boolean>();
         for (const o of ops) {
           if (o.kind === 'restart') {
+            vi.stubGlobal('indexedDB', o.indexedDB ? idb : undefined);
             client = make();
             continue;
           }
@@ -258,6 +261,7 @@ describe('operation sequences', () => {
           want.set(id, o.kind === 'link');
         }
         faults = [];
+        vi.stubGlobal('indexedDB', idb);
         const last = make();
         expect(await last.flush()).toMatchObject({ pending: 0 });
         // A list meets a lost Session, replaces it and restores its links.
