@@ -78,7 +78,10 @@ export async function adoptStray(storage: RecordStorage, key: string): Promise<v
         .filter((l) => !theirs.some((t) => t.participant_id === l.participant_id))
         .concat(theirs);
     });
-    s.ops.forEach((o) => r.ops.some((q) => q.id === o.id) || r.ops.push(o));
+    // Not twice, should a merge be repeated (the page stopped before the copy was removed).
+    const known = (id: string): boolean =>
+      r.ops.some((q) => q.id === id) || r.done.some((d) => d.id === id);
+    s.ops.forEach((o) => known(o.id) || r.ops.push(o));
     r.done = r.done.concat(s.done).slice(-50);
     r.gone = r.gone.concat(s.gone).slice(-20);
     const head = r.ops[0];
