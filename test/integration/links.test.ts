@@ -471,6 +471,27 @@ describe('self-healing when the service lost the Session', () => {
     expect(Object.values(env.emu.state().sessions).filter((s) => !s.removed)).toHaveLength(1);
   });
 
+  it('a queued link the service refuses after the loss leaves the restored link in place', async () => {
+    const [a] = await participants(1);
+    const { client, events } = platform();
+    await client.sessions.link('default', { appId: APP, participantId: a! });
+    const old = await client.sessions.ensure();
+    await loseSession(old.session_id);
+    // The new link of a meets the 404 (lost Session), the re-link of a is made, then the
+    // service refuses the new link itself.
+    env.emu.injectFaults(LINK, [{}, {}, { status: 400 }]);
+    await expect(
+      client.sessions.link('default', { appId: APP, participantId: a! }),
+    ).rejects.toMatchObject({ status: 400 });
+    const fresh = await client.sessions.ensure();
+    expect(fresh.session_id).not.toBe(old.session_id);
+    expect(linksAt(fresh.session_id)).toEqual([a]);
+    expect((await client.sessions.linked('default')).map((l) => l.participant_id)).toEqual([a]);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'outboxDelivered', participantId: a, relink: true }),
+    );
+  });
+
   it('on a list: replaced, links restored, and the list read from the new Session', async () => {
     const [a] = await participants(1);
     const { client } = platform();
