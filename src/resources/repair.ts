@@ -3,14 +3,14 @@
 import { PaketError } from '../errors/PaketError.js';
 import type { Transport } from '../transport/http.js';
 import { uuidv4 } from '../transport/uuid.js';
-import type { PaketSession } from '../types.js';
 import type { RecordStorage } from '../storage/records.js';
-import type { PaketSessionParticipant } from '../types.js';
+import type { PaketSession, PaketSessionParticipant } from '../types.js';
 import {
   isStatus,
   parseRecord,
   SESSIONS,
   type LinkInternals,
+  type LinksRecord,
   type QueuedOperation,
 } from './links.js';
 
@@ -24,17 +24,11 @@ const relink = (
   head: QueuedOperation | undefined,
   profileId: string,
   links: PaketSessionParticipant[],
-): QueuedOperation[] =>
-  links
-    .filter(
-      (l) =>
-        !(
-          head &&
-          head.type === 'unlink' &&
-          head.profileId === profileId &&
-          head.participantId === l.participant_id
-        ),
-    )
+): QueuedOperation[] => {
+  const sending =
+    head && head.type === 'unlink' && head.profileId === profileId ? head.participantId : '';
+  return links
+    .filter((l) => l.participant_id !== sending)
     .map((l) => ({
       id: uuidv4(),
       type: 'link',
@@ -45,15 +39,30 @@ const relink = (
       queuedAt: new Date().toISOString(),
       relink: true,
     }));
+};
+
+/**
+ * Links confirmed on a Session the record lists as lost (all of `profileId`'s, whose Session
+ * was just found lost) become re-links ahead of the queue.
+ */
+function requeueLost(r: LinksRecord, profileId?: string): void {
+  const head = r.ops[0];
+  for (const p of Object.keys(r.linked)) {
+    const links = r.linked[p] ?? [];
+    const lost = links.filter((l) => p === profileId || r.gone.includes(l.session_id));
+    r.linked[p] = links.filter((l) => !lost.includes(l));
+    r.ops = relink(head, p, lost).concat(r.ops);
+  }
+}
 
 /**
  * Merges into IndexedDB the outbox a run on the localStorage fallback (IndexedDB missing,
  * failing or too slow to open then) left in localStorage, and removes it there. That run came
  * later than what IndexedDB holds: an operation still queued in IndexedDB for a participant
  * that run also linked or unlinked is superseded and dropped, the others get new keys; that
- * run's unlinks and confirmed
- * links apply over the confirmed links; its queued operations are delivered after the others;
- * and a link confirmed on a Session lost meanwhile is queued for a re-link.
+ * run's unlinks and confirmed links apply over the confirmed links; its queued operations are
+ * delivered after the others; and a link confirmed on a Session lost meanwhile is queued for a
+ * re-link.
  */
 export async function adoptStray(storage: RecordStorage, key: string): Promise<void> {
   await storage.get(key); // the backend is chosen on first use
@@ -84,12 +93,7 @@ export async function adoptStray(storage: RecordStorage, key: string): Promise<v
     s.ops.forEach((o) => known(o.id) || r.ops.push(o));
     r.done = r.done.concat(s.done).slice(-50);
     r.gone = r.gone.concat(s.gone).slice(-20);
-    const head = r.ops[0];
-    Object.keys(r.linked).forEach((p) => {
-      const lost = (r.linked[p] ?? []).filter((l) => r.gone.includes(l.session_id));
-      r.linked[p] = (r.linked[p] ?? []).filter((l) => !lost.includes(l));
-      r.ops = relink(head, p, lost).concat(r.ops);
-    });
+    requeueLost(r);
     return r;
   });
   storage.mirrorDelete(key);
@@ -132,10 +136,8 @@ export async function replaceSession(
     for (const o of r.ops) if (o.profileId === profileId) o.key = uuidv4();
     // Another app instance found it lost first: its re-links are queued already.
     if (r.gone.includes(old.session_id)) return;
-    r.ops = relink(r.ops[0], profileId, r.linked[profileId] ?? []).concat(r.ops);
-    delete r.linked[profileId];
-    r.gone.push(old.session_id);
-    r.gone = r.gone.slice(-20);
+    r.gone = r.gone.concat(old.session_id).slice(-20);
+    requeueLost(r, profileId);
   });
   // The lost one is forgotten only while stored: another caller may have replaced it.
   const fresh = await links.current(profileId);
