@@ -138,11 +138,14 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
    * durable one.
    */
   const heal = (key: string, record: DoneRecord<T>): void => {
+    const behind = (value: unknown): boolean => {
+      const d = parse(value);
+      return !d || (d.state === 'done' && made(record) > made(d));
+    };
+    // Read first: most starts find IndexedDB right and write nothing. The write re-checks.
     storage
-      .update(key, (current) => {
-        const d = parse(current);
-        return !d || (d.state === 'done' && made(record) > made(d)) ? record : current;
-      })
+      .get(key)
+      .then((raw) => (behind(raw) ? storage.update(key, (c) => (behind(c) ? record : c)) : raw))
       .then(
         (stored) => {
           const d = parse(stored);
