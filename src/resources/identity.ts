@@ -280,12 +280,14 @@ export function createIdentityResource<T>(config: IdentityConfig): IdentityResou
       const pending = inflight.get(profileId);
       if (pending) await pending.catch(() => undefined);
       const key = await recordKey(profileId);
-      const cached = known.get(profileId);
-      if (id === undefined || (cached && idOf(cached) === id)) known.delete(profileId);
+      /** Whether an object is the one to forget: any, or the one with `id`. */
+      const is = (object: unknown): boolean =>
+        id === undefined || (!!object && idOf(object) === id);
       const holds = (value: unknown): boolean => {
         const r = parse(value);
-        return id === undefined || (!!r && r.state === 'done' && idOf(r.object) === id);
+        return is(r && r.state === 'done' ? r.object : undefined);
       };
+      if (is(known.get(profileId))) known.delete(profileId);
       if (holds(storage.mirrorGet(key))) storage.mirrorDelete(key);
       // In one transaction with the check: an abandoned claim with a new key (a new object
       // needs a new key), which the next ensure() takes over.
