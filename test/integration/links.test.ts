@@ -48,6 +48,20 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+/**
+ * A first run links a participant with IndexedDB working; the runs after it find no IndexedDB
+ * (the localStorage fallback) until `indexedDBBack()`.
+ */
+async function linkThenLoseIndexedDb() {
+  const [a, b] = await participants(2);
+  const first = platform().client;
+  await first.sessions.link('default', { appId: APP, participantId: a! });
+  const session = await first.sessions.ensure();
+  const idb = globalThis.indexedDB;
+  vi.stubGlobal('indexedDB', undefined);
+  return { a: a!, b: b!, session, indexedDBBack: () => vi.stubGlobal('indexedDB', idb) };
+}
+
 describe('link, unlink, lists, remove', () => {
   it('link() returns the Session Participant object and linked() keeps it offline', async () => {
     const [p] = await participants(1);
@@ -324,20 +338,15 @@ describe('the outbox', () => {
   });
 
   it('what a run on the localStorage fallback queued is delivered by the next run on IndexedDB', async () => {
-    const [a, b] = await participants(2);
-    const first = platform().client; // IndexedDB works
-    await first.sessions.link('default', { appId: APP, participantId: a! });
-    const session = await first.sessions.ensure();
-    const idb = globalThis.indexedDB;
-    vi.stubGlobal('indexedDB', undefined); // the next run finds no IndexedDB: localStorage
+    const { a, b, session, indexedDBBack } = await linkThenLoseIndexedDb();
     const second = platform().client;
     env.emu.injectFaults('*', [{ drop: 'before' }], { repeat: true });
     await expect(
-      second.sessions.link('default', { appId: APP, participantId: b! }),
+      second.sessions.link('default', { appId: APP, participantId: b }),
     ).rejects.toMatchObject({ queued: true });
     expect(second.storageKind).toBe('localStorage');
     env.emu.clearFaults();
-    vi.stubGlobal('indexedDB', idb); // and the one after has it again
+    indexedDBBack();
     const third = platform().client;
     expect(await third.flush()).toMatchObject({ delivered: 1, pending: 0 });
     expect(third.storageKind).toBe('indexeddb');
@@ -524,18 +533,13 @@ describe('self-healing when the service lost the Session', () => {
   });
 
   it('a Session replaced in a run on the localStorage fallback stays the Session once IndexedDB is back', async () => {
-    const [a, b] = await participants(2);
-    const first = platform().client; // IndexedDB works
-    await first.sessions.link('default', { appId: APP, participantId: a! });
-    const old = await first.sessions.ensure();
-    const idb = globalThis.indexedDB;
-    vi.stubGlobal('indexedDB', undefined); // the next run: localStorage
+    const { a, b, session: old, indexedDBBack } = await linkThenLoseIndexedDb();
     await loseSession(old.session_id);
     const second = platform().client;
-    await second.sessions.link('default', { appId: APP, participantId: b! }); // replaces it
+    await second.sessions.link('default', { appId: APP, participantId: b }); // replaces it
     const fresh = await second.sessions.ensure();
     expect(fresh.session_id).not.toBe(old.session_id);
-    vi.stubGlobal('indexedDB', idb); // the one after: IndexedDB again
+    indexedDBBack();
     const third = platform().client;
     expect((await third.sessions.ensure()).session_id).toBe(fresh.session_id);
     await third.flush();
