@@ -2,13 +2,26 @@ import { PaketInputError } from './errors/PaketInputError.js';
 import type { PaketEvent, PaketEventHandler } from './events.js';
 import type { ParticipantsResource } from './resources/participants.js';
 import type { SessionsResource } from './resources/sessions.js';
-import { createIdentityResource } from './resources/identity.js';
-import { createLinks, type FlushResult, type QueuedOperation } from './resources/links.js';
+import { createCoordinator } from './coordination/lock.js';
+import { createNamespace } from './namespace.js';
+import { createOutbox, type FlushResult } from './outbox/outbox.js';
+import type { QueuedOperation } from './outbox/record.js';
+import {
+  checkProfileId,
+  createIdentityResource,
+  type IdentityResource,
+} from './resources/identity.js';
+import { createLinks, isTransient } from './resources/links.js';
 import { getStatus } from './resources/status.js';
 import type { StorageAdapter, StorageKind } from './storage/adapter.js';
-import { createRecordStorage } from './storage/records.js';
-import { createTransport, type CredentialsOption, type RetryOptions } from './transport/http.js';
-import type { PaketSession, PaketStatus } from './types.js';
+import { createRecordStorage, KEY_PREFIX } from './storage/records.js';
+import {
+  createTransport,
+  type CredentialsOption,
+  type RetryOptions,
+  type Transport,
+} from './transport/http.js';
+import type { PaketParticipant, PaketSession, PaketStatus } from './types.js';
 
 /** The production API. */
 export const DEFAULT_BASE_URL = 'https://api.paket.tv/v1';
@@ -48,9 +61,19 @@ export interface PaketClientOptions {
   outboxLimit?: number;
   /**
    * Deliver queued operations by itself: soon after the client is created, after each
-   * `sessions.ensure()`, and on the browser's `online` event. Default `true`.
+   * `sessions.ensure()`, on the browser's `online` event, when the app becomes visible
+   * again, and after a transient failure on a timer with backoff (the first retry within
+   * 5 s, then doubling to at most 5 minutes, jittered). `close()` stops it. Default `true`.
    */
   autoFlush?: boolean;
+  /**
+   * At most this often per profile (ms), after `sessions.ensure()`, the SDK reads the
+   * service's linked publishers and heals any difference with what the user asked for
+   * (re-links what the service lost, repeats an unlink it still shows), reported by a
+   * `reconciled` event. Also after an unlink whose outcome was uncertain. Default one day;
+   * `0` turns it off.
+   */
+  reconcileEveryMs?: number;
   /** Receives every SDK event. Exceptions it throws are ignored. */
   onEvent?: PaketEventHandler;
 }
@@ -73,9 +96,10 @@ export interface PaketClient {
   /** The operations waiting in the outbox (local, no request). */
   pending(): Promise<QueuedOperation[]>;
   /**
-   * Stops listening for the browser's `online` event, so a client that is no longer used can
-   * be garbage-collected (an app that replaces its client, for example on a change of account).
-   * Calls already made complete; stored data stays.
+   * Stops delivering by itself (the `online` and `visibilitychange` listeners, the retry
+   * timer), so a client that is no longer used can be garbage-collected (an app that replaces
+   * its client, for example on a change of account). Calls already made complete; stored data
+   * and queued operations stay.
    */
   close(): void;
 }
@@ -99,8 +123,9 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
       // A faulty listener must not break a call.
     }
   };
+  const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp);
   const transport = createTransport({
-    baseUrl: checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp),
+    baseUrl,
     credentials,
     timeoutMs: num('timeoutMs', options.timeoutMs, 10_000, 1, 2_147_483_647),
     retry: {
@@ -129,68 +154,124 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
     timeoutMs: num('storageTimeoutMs', options.storageTimeoutMs, 3000, 1, 600_000),
     emit,
   });
-  const shared = { transport, storage, emit };
+  const timeoutMs = num('timeoutMs', options.timeoutMs, 10_000, 1, 2_147_483_647);
+  const autoFlush = options.autoFlush !== false;
+  const namespace = createNamespace({
+    transport,
+    storage,
+    remembered: typeof credentials === 'function',
+    scope: baseUrl,
+    emit,
+  });
+  // Every request first checks a namespace remembered from an earlier run.
+  const requests: Transport = {
+    ...transport,
+    request: (spec) => {
+      namespace.check();
+      return transport.request(spec);
+    },
+  };
+  const coordinator = createCoordinator({
+    storage,
+    keyOf: async (name) =>
+      name.indexOf(KEY_PREFIX) === 0 ? name : `${KEY_PREFIX}${await namespace()}:${name}`,
+  });
+  // The longest one call may wait for another instance's create or delivery.
+  const waitMs = timeoutMs * 3 + 5000;
+  const identity = { transport: requests, storage, coordinator, emit, namespace, waitMs };
   const sessions = createIdentityResource<PaketSession>({
-    ...shared,
+    ...identity,
     kind: 'session',
     idField: 'session_id',
   });
-  const links = createLinks({
-    ...shared,
-    sessions,
-    outboxLimit: num('outboxLimit', options.outboxLimit, 100, 1, 10_000, true),
-  });
-  const autoFlush = options.autoFlush !== false;
-  // One look at the outbox at a time: creating a client and its first ensure() happen together
-  // at start-up, and need one storage read between them, not two.
-  let soon = false;
-  const flushSoon = (): void => {
-    if (!autoFlush || soon) return;
-    soon = true;
-    setTimeout(() => {
-      const done = (): void => {
-        soon = false;
-      };
-      links
-        .pending()
-        .then((ops): unknown => ops.length && links.flush())
-        .then(done, done);
-    });
+  const outboxKey = async (): Promise<string> => {
+    const k = KEY_PREFIX + (await namespace()) + ':links';
+    // The merge of an outbox a run on the localStorage fallback left there (repair.ts).
+    await (stray ??=
+      storage.mirrorGet(k) === undefined
+        ? Promise.resolve()
+        : import('./resources/repair.js')
+            .then((m) => m.adoptStray(storage, k))
+            .catch(() => undefined)); // kept there for the next run
+    return k;
   };
-  flushSoon();
+  let stray: Promise<unknown> | undefined;
+  const outbox = createOutbox({
+    storage,
+    coordinator,
+    emit,
+    key: outboxKey,
+    limit: num('outboxLimit', options.outboxLimit, 100, 1, 10_000, true),
+    isTransient,
+    waitMs,
+    auto: autoFlush,
+  });
+  const links = createLinks({
+    transport: requests,
+    outbox,
+    sessions,
+    emit,
+    outboxKey,
+    reconcileEveryMs: num('reconcileEveryMs', options.reconcileEveryMs, 86_400_000, 0, 3.15e10),
+    timeoutMs,
+  });
+  // Created: the queue a previous run left is delivered soon.
+  if (autoFlush) setTimeout(() => outbox.wake(), 0);
   const target = globalThis as {
     addEventListener?: (type: string, listener: () => void) => void;
     removeEventListener?: (type: string, listener: () => void) => void;
+    document?: { visibilityState?: string };
+  };
+  const wake = (): void => outbox.wake();
+  const visible = (): void => {
+    if (!target.document || target.document.visibilityState !== 'hidden') outbox.wake();
   };
   const listen = (method: 'addEventListener' | 'removeEventListener'): void => {
-    if (autoFlush && typeof target[method] === 'function') target[method]('online', links.flush);
+    if (!autoFlush || typeof target[method] !== 'function') return;
+    target[method]('online', wake);
+    target[method]('visibilitychange', visible);
   };
   listen('addEventListener');
 
   return {
-    status: () => getStatus(transport),
+    status: () => getStatus(requests),
     sessions: {
-      ...sessions,
+      create: sessions.create,
+      get: sessions.get,
       ...links.sessions,
       ensure: (profileId) =>
         sessions.ensure(profileId).then((session) => {
-          flushSoon();
+          if (autoFlush) outbox.wake();
+          links.reconcileIfDue(checkProfileId(profileId ?? 'default', 'sessions.ensure'));
           return session;
         }),
     },
-    participants: createIdentityResource({
-      ...shared,
-      kind: 'participant',
-      idField: 'participant_id',
-    }),
-    flush: links.flush,
-    pending: links.pending,
-    close: () => listen('removeEventListener'),
+    participants: publicCalls(
+      createIdentityResource<PaketParticipant>({
+        ...identity,
+        kind: 'participant',
+        idField: 'participant_id',
+      }),
+    ),
+    flush: () => outbox.flush(),
+    pending: async () => (await outbox.read()).ops,
+    close: () => {
+      listen('removeEventListener');
+      outbox.close();
+    },
     get storageKind() {
       return storage.kind;
     },
   };
 }
+
+/** The public calls of an identity resource, without its internals. */
+const publicCalls = <T>(r: IdentityResource<T>): IdentityResource<T> => ({
+  create: r.create,
+  ensure: r.ensure,
+  get: r.get,
+  forget: r.forget,
+});
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 

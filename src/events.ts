@@ -41,18 +41,21 @@ export type PaketEvent =
       profileId: string;
     }
   | {
-      /** A link or unlink was written to the outbox. */
+      /** An operation (a link, an unlink, a Session's removal) was written to the outbox. */
       type: 'outboxQueued';
-      operation: 'link' | 'unlink';
+      operation: OutboxOperation;
       profileId: string;
       participantId: string;
+      contentId?: string;
+      relink?: true;
     }
   | {
-      /** A queued link or unlink was confirmed by the service. */
+      /** A queued operation was confirmed by the service. */
       type: 'outboxDelivered';
-      operation: 'link' | 'unlink';
+      operation: OutboxOperation;
       profileId: string;
       participantId: string;
+      contentId?: string;
       /** A re-link the SDK queued to restore a link after a lost Session. */
       relink?: true;
     }
@@ -64,15 +67,20 @@ export type PaketEvent =
        */
       type: 'outboxDropped';
       reason: 'rejected' | 'overflow' | 'removed';
-      operation: 'link' | 'unlink';
+      operation: OutboxOperation;
       profileId: string;
       participantId: string;
+      contentId?: string;
       status?: number;
       /** A re-link after a lost Session: the link it was to restore is gone. */
       relink?: true;
     }
   | {
-      /** The service no longer had the profile's Session: a new one replaced it and known links are being restored. */
+      /**
+       * The profile's Session changed under this instance: the service lost it and a new one
+       * replaced it (known links are being restored), or another app instance replaced or
+       * forgot it and this instance moved to the newer one.
+       */
       type: 'sessionReplaced';
       profileId: string;
       previousSessionId: string;
@@ -86,11 +94,31 @@ export type PaketEvent =
       id: string;
     }
   | {
+      /**
+       * A reconcile found the service's links different from what the user asked for and
+       * queued the repairs: re-links of what it lost, unlinks of what it still shows.
+       */
+      type: 'reconciled';
+      profileId: string;
+      relinked: string[];
+      unlinked: string[];
+    }
+  | {
+      /**
+       * The records' namespace (API origin and username) learned from the credentials differs
+       * from the one stored from an earlier run: the records of the new one are used from now.
+       */
+      type: 'namespaceChanged';
+    }
+  | {
       /** The service rejected the credentials and they are being asked for again. */
       type: 'credentialsRefresh';
       method: string;
       path: string;
     };
+
+/** What an outbox operation does. */
+export type OutboxOperation = 'link' | 'unlink' | 'removeSession' | (string & {});
 
 /** The `onEvent` callback. An exception thrown by it is caught and ignored. */
 export type PaketEventHandler = (event: PaketEvent) => void;

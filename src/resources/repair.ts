@@ -1,100 +1,89 @@
-// The rare paths of linking, loaded on demand: replacing a Session the service lost, and
-// removing a Session. An app that never meets them does not download this code.
+// The rare paths of linking, loaded on demand: replacing a Session the service lost,
+// removing a Session, merging what a run on the localStorage fallback queued, and
+// reconciling the device's links with the service's. An app that never meets them does not
+// download this code.
 import { PaketError } from '../errors/PaketError.js';
+import {
+  STATUS_REMOVED,
+  enqueue,
+  linkTarget,
+  linksOf,
+  parseRecord,
+  recordOutcome,
+} from '../outbox/record.js';
+import type { OutboxRecord, QueuedOperation } from '../outbox/record.js';
+import type { Outbox } from '../outbox/outbox.js';
+import type { RecordStorage } from '../storage/records.js';
 import type { Transport } from '../transport/http.js';
 import { uuidv4 } from '../transport/uuid.js';
-import type { RecordStorage } from '../storage/records.js';
-import type { PaketSession, PaketSessionParticipant } from '../types.js';
-import {
-  isStatus,
-  parseRecord,
-  SESSIONS,
-  type LinkInternals,
-  type LinksRecord,
-  type QueuedOperation,
-} from './links.js';
+import type { PaketLinkedParticipant, PaketSession } from '../types.js';
+import { isStatus, reconcileDue, SESSIONS, type LinkInternals } from './links.js';
 
-/**
- * Re-link operations for the profile's `links`, to go ahead of the queue: the operations
- * queued after them still apply in order (a queued unlink still ends unlinked), and a queued
- * link that the service refuses leaves the restored one in place. Only the participant of an
- * unlink at the head is left out: another app instance may be sending it right now.
- */
-const relink = (
-  head: QueuedOperation | undefined,
-  profileId: string,
-  links: PaketSessionParticipant[],
-): QueuedOperation[] => {
-  const sending =
-    head && head.type === 'unlink' && head.profileId === profileId ? head.participantId : '';
-  return links
-    .filter((l) => l.participant_id !== sending)
-    .map((l) => ({
-      id: uuidv4(),
-      type: 'link',
-      profileId,
-      participantId: l.participant_id,
-      appId: l.app_id,
-      key: uuidv4(),
-      queuedAt: new Date().toISOString(),
-      relink: true,
-    }));
-};
+const relinkOp = (profileId: string, participantId: string, appId: string): QueuedOperation => ({
+  id: uuidv4(),
+  type: 'link',
+  target: linkTarget(profileId, participantId),
+  profileId,
+  participantId,
+  appId,
+  key: uuidv4(),
+  queuedAt: new Date().toISOString(),
+  relink: true,
+});
 
 /**
  * Links confirmed on a Session the record lists as lost (all of `profileId`'s, whose Session
  * was just found lost) become re-links ahead of the queue.
  */
-function requeueLost(r: LinksRecord, profileId?: string): void {
+function requeueLost(r: OutboxRecord, profileId?: string): void {
+  const lost = r.links.filter(
+    (l) => l.profileId === profileId || r.gone.indexOf(l.session_id) >= 0,
+  );
+  r.links = r.links.filter((l) => lost.indexOf(l) < 0);
+  // Queued operations of the same participants stay after them: the user's later word (a
+  // queued unlink still ends unlinked; a queued link the service refuses leaves the restored
+  // one). Only an unlink at the head is not undone: it may be on its way right now.
   const head = r.ops[0];
-  for (const p of Object.keys(r.linked)) {
-    const links = r.linked[p] ?? [];
-    const lost = links.filter((l) => p === profileId || r.gone.includes(l.session_id));
-    r.linked[p] = links.filter((l) => !lost.includes(l));
-    r.ops = relink(head, p, lost).concat(r.ops);
-  }
+  const sending = head && head.type === 'unlink' ? head.target : '';
+  const relinks = lost
+    .filter((l) => linkTarget(l.profileId, l.participant_id) !== sending)
+    .map((l) => relinkOp(l.profileId, l.participant_id, l.app_id));
+  r.ops = relinks.concat(r.ops);
 }
 
 /**
- * Merges into IndexedDB the outbox a run on the localStorage fallback (IndexedDB missing,
- * failing or too slow to open then) left in localStorage, and removes it there. That run came
- * later than what IndexedDB holds: an operation still queued in IndexedDB for a participant
- * that run also linked or unlinked is superseded and dropped, the others get new keys; that
- * run's unlinks and confirmed links apply over the confirmed links; its queued operations are
- * delivered after the others; and a link confirmed on a Session lost meanwhile is queued for a
- * re-link.
+ * Merges into IndexedDB the outbox a run on the localStorage fallback (IndexedDB missing or
+ * failing then) left in localStorage, and removes it there. That run came later than what
+ * IndexedDB holds: its queued operations replace those of the same target, its confirmed
+ * links and unlinks apply over the confirmed links, and a link confirmed on a Session lost
+ * meanwhile is queued for a re-link.
  */
 export async function adoptStray(storage: RecordStorage, key: string): Promise<void> {
   await storage.get(key); // the backend is chosen on first use
   if (storage.kind !== 'indexeddb') return; // elsewhere, localStorage holds the record itself
   const s = parseRecord(storage.mirrorGet(key)).record;
-  const cut = s.done.map((d) => d.unlink).filter((u): u is string[] => Array.isArray(u));
-  const touched = (p: string, q: string): boolean =>
-    s.ops.some((o) => o.profileId === p && o.participantId === q) ||
-    (s.linked[p] ?? []).some((l) => l.participant_id === q) ||
-    cut.some((u) => u[0] === p && u[1] === q);
-  await storage.update(key, (current) => {
-    const r = parseRecord(current).record;
-    r.ops = r.ops.filter((o) => !touched(o.profileId, o.participantId));
-    // Their keys may have been sent to a Session that run found lost: new ones.
-    for (const o of r.ops) o.key = uuidv4();
-    cut.forEach(([p = '', q]) => {
-      r.linked[p] = (r.linked[p] ?? []).filter((l) => l.participant_id !== q);
-    });
-    Object.keys(s.linked).forEach((p) => {
-      const theirs = s.linked[p] ?? [];
-      r.linked[p] = (r.linked[p] ?? [])
-        .filter((l) => !theirs.some((t) => t.participant_id === l.participant_id))
-        .concat(theirs);
-    });
-    // Not twice, should a merge be repeated (the page stopped before the copy was removed).
-    const known = (id: string): boolean =>
-      r.ops.some((q) => q.id === id) || r.done.some((d) => d.id === id);
-    s.ops.forEach((o) => known(o.id) || r.ops.push(o));
-    r.done = r.done.concat(s.done).slice(-50);
-    r.gone = r.gone.concat(s.gone).slice(-20);
+  await storage.transact([key], (values) => {
+    const r = parseRecord(values[0]).record;
+    for (const o of s.outcomes) {
+      if (o.status !== 0) continue;
+      // A target the stray run delivered: its confirmed links (below) are the state now.
+      r.links = r.links.filter((l) => linkTarget(l.profileId, l.participant_id) !== o.target);
+      r.ops = r.ops.filter((q) => q.target !== o.target);
+      recordOutcome(r, { id: o.op, target: o.target } as QueuedOperation, 0);
+    }
+    for (const l of s.links) {
+      r.links = r.links
+        .filter((x) => !(x.profileId === l.profileId && x.participant_id === l.participant_id))
+        .concat(l);
+    }
+    for (const o of s.ops) {
+      if (r.ops.some((q) => q.id === o.id)) continue; // not twice, should a merge be repeated
+      enqueue(r, o, Number.MAX_SAFE_INTEGER);
+    }
+    for (const p of s.known) if (r.known.indexOf(p) < 0) r.known.push(p);
+    r.gone = r.gone.concat(s.gone.filter((g) => r.gone.indexOf(g) < 0)).slice(-20);
     requeueLost(r);
-    return r;
+    values[0] = r;
   });
   storage.mirrorDelete(key);
 }
@@ -117,30 +106,29 @@ export async function sessionGone(transport: Transport, session: PaketSession): 
 /**
  * Replaces a Session the service lost: a re-link of every participant known for the profile
  * queued at the head of the outbox (ahead of the operation that met the 404, so its call
- * completes with the links restored), new keys for the profile's queued operations (a key
- * sent to the old Session's path would be refused on the new one), then a new Session. The
- * queue is written before the old Session is forgotten: if the new Session cannot be created
- * now, or the app stops, the re-links wait in the outbox for it. When another app instance
- * found the same Session lost first, its re-links are queued already and its new Session is
- * adopted. Reports `sessionReplaced`.
+ * completes with the links restored), and new keys for the profile's queued operations (a key
+ * sent to the old Session's path would be refused on the new one), in one transaction with
+ * forgetting the lost Session; then a new Session. If it cannot be created now, or the app
+ * stops, the re-links wait in the outbox for it. When another app instance found the same
+ * Session lost first, its re-links are queued already and its new Session is adopted.
+ * Reports `sessionReplaced`.
  */
 export async function replaceSession(
   links: LinkInternals,
+  outbox: Outbox,
   profileId: string,
   old: PaketSession,
 ): Promise<PaketSession> {
   const { emit } = links.config;
-  await links.edit((r) => {
-    // Keys sent to the old Session's path (the operation that met the 404, or one whose answer
-    // was lost in an earlier run) would be refused on the new path (422): new ones.
-    for (const o of r.ops) if (o.profileId === profileId) o.key = uuidv4();
-    // Another app instance found it lost first: its re-links are queued already.
-    if (r.gone.includes(old.session_id)) return;
+  await outbox.edit((r) => {
+    if (r.gone.indexOf(old.session_id) >= 0) return; // another instance found it lost first
     r.gone = r.gone.concat(old.session_id).slice(-20);
     requeueLost(r, profileId);
   });
-  // The lost one is forgotten only while stored: another caller may have replaced it.
-  const fresh = await links.current(profileId);
+  // The lost one is forgotten only while stored (with new keys for the profile's operations):
+  // another caller may have replaced it.
+  await links.forget(profileId, old.session_id);
+  const fresh = (await links.current(profileId, true)) as PaketSession;
   emit({
     type: 'sessionReplaced',
     profileId,
@@ -150,34 +138,150 @@ export async function replaceSession(
   return fresh;
 }
 
-/** Deletes the profile's Session at the service, then forgets it, its links and its queue. */
-export async function removeSession(links: LinkInternals, profileId: string): Promise<void> {
-  const { sessions, transport } = links.config;
-  let session = await sessions.get(profileId);
-  if (session && (await links.read()).gone.includes(session.session_id)) {
-    // Another app instance replaced it: the one to delete is its replacement.
-    await sessions.forget(profileId, session.session_id);
-    session = await sessions.get(profileId);
-  }
-  if (session) {
-    try {
-      await transport.request({ method: 'DELETE', segments: [...SESSIONS, session.session_id] });
-    } catch (error) {
-      if (!isStatus(error, 404)) throw error;
-    }
-  }
+/**
+ * Removes the profile's Session in one transaction: the identity record becomes `removed`
+ * (no delivery creates it again), the profile's queued operations and confirmed links are
+ * dropped (reported), and the service's DELETE is queued in their place, so that it is sent
+ * now or, offline, later. A later `ensure()` or `link()` makes a new Session.
+ */
+export async function removeSession(
+  links: LinkInternals,
+  outbox: Outbox,
+  profileId: string,
+): Promise<void> {
+  const { sessions } = links.config;
+  const key = await links.config.outboxKey();
   const dropped: QueuedOperation[] = [];
-  await links.edit((r) => {
-    // The head stays: it may be in flight, and its delivery fails harmlessly without a Session.
-    for (let i = r.ops.length - 1; i > 0; i--) {
-      const o = r.ops[i] as QueuedOperation;
-      if (o.profileId === profileId) dropped.push(...r.ops.splice(i, 1));
-    }
-    delete r.linked[profileId];
-  });
+  const ids = new Set<string>();
+  await sessions.internals.retire(
+    profileId,
+    'removed',
+    (stored) => {
+      if (stored) ids.add(stored.session_id);
+      return true;
+    },
+    [key],
+    (values) => {
+      const r = parseRecord(values[0]).record;
+      const mine = r.ops.filter((o) => o.profileId === profileId && o.type !== 'removeSession');
+      r.ops = r.ops.filter((o) => mine.indexOf(o) < 0);
+      for (const o of mine) recordOutcome(r, o, STATUS_REMOVED);
+      dropped.push(...mine);
+      for (const l of r.links) {
+        if (l.profileId === profileId && r.gone.indexOf(l.session_id) < 0) ids.add(l.session_id);
+      }
+      r.links = r.links.filter((l) => l.profileId !== profileId);
+      r.known = r.known.filter((p) => p !== profileId);
+      values[0] = r;
+    },
+  );
   for (const o of dropped) {
-    links.report('outboxDropped', o, { reason: 'removed' });
-    links.settle(o.id, new PaketError(`${o.type} of ${o.participantId} dropped: Session removed`));
+    outbox.report('outboxDropped', o, { reason: 'removed' });
+    outbox.settle(o, { error: new PaketError(`${o.type} dropped: the Session was removed`) });
   }
-  await sessions.forget(profileId);
+  // Deleted at the service through the outbox: now, or once the device is back online.
+  await Promise.all(
+    [...ids].map((sessionId) =>
+      outbox.submit({
+        type: 'removeSession',
+        target: JSON.stringify(['session', sessionId]),
+        profileId,
+        participantId: '',
+        contentId: sessionId,
+      }),
+    ),
+  );
+}
+
+/**
+ * Reads the service's linked publishers for the profile and heals the difference with what
+ * the user asked for: re-links what the service lost, repeats an unlink it still shows
+ * (the device is the only writer of its Session's links). A profile whose links this device
+ * does not know in full (its record was lost) adopts the service's list instead. Unless
+ * `force`, only when due (links.ts); reports `reconciled` when it changed anything.
+ */
+export async function reconcile(
+  links: LinkInternals,
+  outbox: Outbox,
+  profileId: string,
+  force: boolean,
+): Promise<void> {
+  const { transport, reconcileEveryMs, emit } = links.config;
+  const now = Date.now();
+  const before = await outbox.read();
+  if (!force && !reconcileDue(before, profileId, now, reconcileEveryMs)) return;
+  const session = await links.current(profileId, false, before);
+  if (!session) return;
+  const service: PaketLinkedParticipant[] = [];
+  let nextKey: unknown;
+  for (let page = 0; page < 100; page++) {
+    const response = await transport.request({
+      method: 'GET',
+      segments: [...SESSIONS, session.session_id, 'participants'],
+      query: { limit: 50, ...(nextKey !== undefined ? { next_key: nextKey as string } : {}) },
+    });
+    const body = response.body as { items?: unknown; next_key?: unknown } | undefined;
+    if (!body || !Array.isArray(body.items)) break;
+    for (const item of body.items as PaketLinkedParticipant[]) {
+      if (item && typeof item.participant_id === 'string') service.push(item);
+    }
+    nextKey = body.next_key;
+    if (nextKey === undefined || nextKey === null || body.items.length === 0) break;
+  }
+  const relinked: string[] = [];
+  const unlinked: string[] = [];
+  await outbox.edit((r) => {
+    const queued = (p: string): boolean => r.ops.some((o) => o.target === linkTarget(profileId, p));
+    const has = (p: string): boolean => service.some((s) => s.participant_id === p);
+    if (r.known.indexOf(profileId) < 0) {
+      // What this device knew was lost: the service's list is the best record there is.
+      for (const s of service) {
+        if (linksOf(r, profileId).some((l) => l.participant_id === s.participant_id)) continue;
+        r.links.push({
+          app_id: s.app_id,
+          participant_id: s.participant_id,
+          session_id: session.session_id,
+          client_id: session.client_id,
+          created_at: s.created_at,
+          profileId,
+          op: '',
+        });
+      }
+      r.known.push(profileId);
+    } else {
+      for (const l of linksOf(r, profileId)) {
+        if (
+          l.session_id !== session.session_id ||
+          has(l.participant_id) ||
+          queued(l.participant_id)
+        )
+          continue;
+        enqueue(r, relinkOp(profileId, l.participant_id, l.app_id), Number.MAX_SAFE_INTEGER);
+        relinked.push(l.participant_id);
+      }
+      for (const s of service) {
+        const mine = linksOf(r, profileId).some((l) => l.participant_id === s.participant_id);
+        if (mine || queued(s.participant_id)) continue;
+        enqueue(
+          r,
+          {
+            id: uuidv4(),
+            type: 'unlink',
+            target: linkTarget(profileId, s.participant_id),
+            profileId,
+            participantId: s.participant_id,
+            key: uuidv4(),
+            queuedAt: new Date().toISOString(),
+          },
+          Number.MAX_SAFE_INTEGER,
+        );
+        unlinked.push(s.participant_id);
+      }
+    }
+    r.reconciled = r.reconciled.filter((x) => x.p !== profileId).concat({ p: profileId, at: now });
+  });
+  if (relinked.length || unlinked.length) {
+    emit({ type: 'reconciled', profileId, relinked, unlinked });
+    await outbox.flush();
+  }
 }

@@ -14,6 +14,14 @@ export interface StorageAdapter {
    * allows). Resolves with the stored value.
    */
   update<T>(key: string, updater: (current: unknown) => T): Promise<T>;
+  /**
+   * Optional: reads every key, lets `change` edit the array of values in place, and writes
+   * back each value it replaced (`undefined` deletes), all as one atomic step. Without it the
+   * SDK runs `update` key by key: each record stays consistent, but a change spanning two
+   * records (forgetting a Session and renewing its queued operations' keys) is not atomic
+   * across app instances.
+   */
+  transact?<R>(keys: readonly string[], change: (values: unknown[]) => R): Promise<R>;
 }
 
 /** Which backend holds the SDK's records. `unknown` until the first storage call. */
@@ -22,7 +30,15 @@ export type StorageKind = 'unknown' | 'indexeddb' | 'localStorage' | 'memory' | 
 /** `promise`, or a `PaketStorageError('timeout')` after `ms`; other failures are classified. */
 export function bounded<T>(operation: string, ms: number, promise: Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new PaketStorageError(operation, 'timeout')), ms);
+    const timer = setTimeout(() => {
+      const error = new PaketStorageError(operation, 'timeout');
+      // The call may still commit: whoever must know waits for `landed`.
+      error.landed = promise.then(
+        () => true,
+        () => false,
+      );
+      reject(error);
+    }, ms);
     promise.then(
       (value) => {
         clearTimeout(timer);
@@ -46,4 +62,28 @@ export function classify(error: unknown): PaketStorageFailure {
   if (e && (e.name === 'QuotaExceededError' || e.code === 22 || e.code === 1014)) return 'quota';
   if (e && (e.name === 'InvalidStateError' || e.name === 'SecurityError')) return 'unavailable';
   return 'error';
+}
+
+/**
+ * `transact` for an adapter: its own when it has one, else one `update` for a single key,
+ * else key by key (each record atomic, the whole not).
+ */
+export function transactOn<R>(
+  adapter: StorageAdapter,
+  keys: readonly string[],
+  change: (values: unknown[]) => R,
+): Promise<R> {
+  if (adapter.transact) return adapter.transact(keys, change);
+  return (async () => {
+    const values = await Promise.all(keys.map((k) => adapter.get(k)));
+    const before = values.slice();
+    const result = change(values);
+    for (let i = 0; i < keys.length; i++) {
+      if (values[i] === before[i]) continue;
+      const key = keys[i] as string;
+      if (values[i] === undefined) await adapter.delete(key);
+      else await adapter.set(key, values[i]);
+    }
+    return result;
+  })();
 }

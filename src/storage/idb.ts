@@ -6,7 +6,10 @@ import type { StorageAdapter } from './adapter.js';
 export const IDB_DATABASE = 'paket-tv-sdk';
 export const IDB_STORE = 'records';
 
-/** An adapter over the SDK's own IndexedDB store; `update` runs in one readwrite transaction. */
+/**
+ * An adapter over the SDK's own IndexedDB store; `update` and `transact` each run in one
+ * readwrite transaction, which IndexedDB serialises across every page of the origin.
+ */
 export function indexedDbAdapter(database = IDB_DATABASE, storeName = IDB_STORE): StorageAdapter {
   const store = createStore(database, storeName);
   return {
@@ -25,5 +28,42 @@ export function indexedDbAdapter(database = IDB_DATABASE, storeName = IDB_STORE)
       );
       return next as T;
     },
+    // Callbacks, not promises, inside the transaction: older engines commit an IndexedDB
+    // transaction at the first microtask that issues no request.
+    transact: <R>(keys: readonly string[], change: (values: unknown[]) => R) =>
+      store(
+        'readwrite',
+        (s) =>
+          new Promise<R>((resolve, reject) => {
+            const values: unknown[] = [];
+            let left = keys.length;
+            const finish = (): void => {
+              try {
+                const before = values.slice();
+                const result = change(values);
+                keys.forEach((key, i) => {
+                  if (values[i] === before[i]) return;
+                  if (values[i] === undefined) s.delete(key);
+                  else s.put(values[i], key);
+                });
+                s.transaction.oncomplete = () => resolve(result);
+                s.transaction.onabort = s.transaction.onerror = () =>
+                  reject(s.transaction.error ?? new Error('transaction aborted'));
+              } catch (error) {
+                s.transaction.abort();
+                reject(error);
+              }
+            };
+            keys.forEach((key, i) => {
+              const request = s.get(key);
+              request.onsuccess = () => {
+                values[i] = request.result;
+                if (--left === 0) finish();
+              };
+              request.onerror = () => reject(request.error);
+            });
+            if (!keys.length) finish();
+          }),
+      ),
   };
 }

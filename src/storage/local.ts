@@ -53,5 +53,13 @@ export function webStorageAdapter(ls: WebStorage): StorageAdapter {
     set: (key, value) => run(() => void write(key, value)),
     delete: (key) => run(() => ls.removeItem(key)),
     update: (key, updater) => run(() => write(key, updater(read(key)))),
+    transact: (keys, change) =>
+      run(() => {
+        const values = keys.map(read);
+        const before = values.slice();
+        const result = change(values);
+        keys.forEach((key, i) => values[i] !== before[i] && write(key, values[i]));
+        return result;
+      }),
   };
 }

@@ -1,5 +1,6 @@
 import type { PaketEvent } from '../events.js';
-import { bounded, type StorageAdapter, type StorageKind } from './adapter.js';
+import { bounded, transactOn, type StorageAdapter, type StorageKind } from './adapter.js';
+import { monotonic } from '../coordination/clock.js';
 import { indexedDbAdapter } from './idb.js';
 import { memoryStorage, usableLocalStorage, webStorageAdapter } from './local.js';
 
@@ -16,7 +17,10 @@ export interface RecordStorageConfig {
 /**
  * Where the SDK's records live. The durable backend is chosen on first use: a custom
  * adapter, else IndexedDB, else localStorage, else memory; it does not change afterwards,
- * so a record is never looked for in the wrong place. Beside IndexedDB, localStorage keeps
+ * so a record is never looked for in the wrong place. An IndexedDB that is merely slow to
+ * open is waited for (each call still fails in time, typed): falling back to localStorage
+ * while IndexedDB may be live for another app instance could make a second Session. Only a
+ * missing or failing IndexedDB falls back. Beside IndexedDB, localStorage keeps
  * a mirror of finished records: a synchronous read for a fast warm start, and a second copy
  * that survives a lost IndexedDB (and the other way round: LG wipes a packaged app's
  * localStorage when the app updates).
@@ -28,6 +32,8 @@ export interface RecordStorage {
   set(key: string, value: unknown): Promise<void>;
   delete(key: string): Promise<void>;
   update<T>(key: string, updater: (current: unknown) => T): Promise<T>;
+  /** Reads `keys`, lets `change` edit the values in place, writes back what it replaced: one atomic step. */
+  transact<R>(keys: readonly string[], change: (values: unknown[]) => R): Promise<R>;
   /** The mirror's copy, read synchronously; `undefined` when there is none. */
   mirrorGet(key: string): unknown;
   /** Best effort: a failed mirror write is reported, never thrown. */
@@ -53,20 +59,29 @@ export function createRecordStorage(config: RecordStorageConfig): RecordStorage 
     if ((globalThis as { indexedDB?: unknown }).indexedDB) {
       const adapter = indexedDbAdapter();
       try {
-        await bounded('open', config.timeoutMs, adapter.get(`${KEY_PREFIX}probe`));
+        // Not bounded: a slow open is waited for (see above); calls are bounded one by one.
+        await adapter.get(`${KEY_PREFIX}probe`);
         return use(adapter, 'indexeddb');
       } catch (error) {
-        reason = `IndexedDB ${(error as { reason?: string }).reason ?? 'error'} on open`;
+        const e = error as { name?: string } | undefined;
+        reason = `IndexedDB failed on open${e && e.name ? ` (${e.name})` : ''}`;
       }
     }
     const ls = usableLocalStorage();
+    if (!ls && typeof (globalThis as { document?: unknown }).document === 'undefined') {
+      reason +=
+        ' and so is localStorage (not a browser?): records last only as long as this process; pass a storage adapter';
+    }
     return use(webStorageAdapter(ls ?? memoryStorage()), ls ? 'localStorage' : 'memory', reason);
   };
 
   const call = async <T>(operation: string, run: (a: StorageAdapter) => Promise<T>): Promise<T> => {
-    const adapter = await (chosen ??= choose());
     try {
-      return await bounded(operation, config.timeoutMs, run(adapter));
+      // The open and the call share one bound: a slow open fails the call in time, typed.
+      const started = monotonic();
+      const adapter = await bounded('open', config.timeoutMs, (chosen ??= choose()));
+      const left = Math.max(1, config.timeoutMs - (monotonic() - started));
+      return await bounded(operation, left, run(adapter));
     } catch (error) {
       const reason = (error as { reason?: string }).reason ?? 'error';
       emit({ type: 'storageError', operation, reason, backend: kind });
@@ -103,6 +118,7 @@ export function createRecordStorage(config: RecordStorageConfig): RecordStorage 
     set: (key, value) => call('write', (a) => a.set(key, value)),
     delete: (key) => call('delete', (a) => a.delete(key)),
     update: (key, updater) => call('write', (a) => a.update(key, updater)),
+    transact: (keys, change) => call('write', (a) => transactOn(a, keys, change)),
     mirrorGet: (key) =>
       mirrorCall('', (ls) => {
         const text = ls.getItem(key);

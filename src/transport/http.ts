@@ -51,6 +51,12 @@ export interface RequestSpec {
   body?: unknown;
   /** For POST and PUT: the key to send (one is made when absent). Reused on every retry. */
   idempotencyKey?: string;
+  /**
+   * Checked synchronously just before each attempt leaves: `false` sends nothing and fails
+   * the call with a `PaketNetworkError` (the outbox's fencing: an instance that lost the
+   * outbox to another, or was frozen since it last confirmed it, must not send).
+   */
+  guard?: () => boolean;
 }
 
 export interface TransportResponse {
@@ -131,6 +137,16 @@ export function createTransport(config: TransportConfig): Transport {
         // retries); uploading a stream costs more than the string it came from.
         fetch: (input, init) => {
           const request = input as Request;
+          if (spec.guard && !spec.guard()) {
+            return Promise.reject(
+              new PaketNetworkError(
+                spec.method,
+                path,
+                undefined,
+                'not sent: the outbox moved to another app instance',
+              ),
+            );
+          }
           return (config.fetch ?? globalThis.fetch)(request.url, {
             ...init,
             method: request.method,
@@ -151,6 +167,7 @@ export function createTransport(config: TransportConfig): Transport {
           jitter: (ms) => ms / 2 + (Math.random() * ms) / 2,
           retryOnTimeout: true,
           shouldRetry: ({ error }) => {
+            if (error instanceof PaketNetworkError) return false;
             if (error instanceof HTTPError) {
               // 409: the same key is still executing; only a keyed request may wait for it.
               if (error.response.status === 409) return key ? undefined : false;
@@ -295,7 +312,7 @@ async function toPaketError(
     );
   }
   if (error instanceof TimeoutError) return new PaketTimeoutError(method, path, timeoutMs);
-  if (error instanceof PaketInputError) return error;
+  if (error instanceof PaketInputError || error instanceof PaketNetworkError) return error;
   // fetch rejects with a TypeError for every network failure; keep it only as `cause`.
   return new PaketNetworkError(method, path, error);
 }

@@ -131,6 +131,7 @@ describe('link, unlink, lists, remove', () => {
       storage: {
         ...storage,
         update: (k, fn) => (k.endsWith(':links') ? Promise.reject(quota) : storage.update(k, fn)),
+        set: (k, v) => (k.endsWith(':links') ? Promise.reject(quota) : storage.set(k, v)),
       },
     });
     const session = await client.sessions.ensure();
@@ -222,6 +223,7 @@ describe('link, unlink, lists, remove', () => {
 
   it('encodes path parameters', async () => {
     const { client } = platform();
+    await client.sessions.ensure();
     await client.sessions.unlink('default', 'p?x=1#frag %2F');
     const entry = env.emu.log.find((e) => e.method === 'DELETE')!;
     expect(entry.path).toMatch(/\/p%3Fx%3D1%23frag%20%252F$/);
@@ -356,7 +358,7 @@ describe('the outbox', () => {
     expect(Object.keys(localStorage).filter((k) => k.endsWith(':links'))).toEqual([]);
   });
 
-  it('delivers in order: link A, link B, unlink A leaves only B', async () => {
+  it('coalesces per participant and delivers in order: link A, link B, unlink A sends unlink A, link B', async () => {
     const [a, b] = await participants(2);
     const { client } = platform();
     const session = await client.sessions.ensure();
@@ -366,9 +368,9 @@ describe('the outbox', () => {
     await client.sessions.unlink('default', a!).catch(() => undefined);
     expect(
       (await client.pending()).map((o) => `${o.type} ${o.participantId === a ? 'A' : 'B'}`),
-    ).toEqual(['link A', 'link B', 'unlink A']);
+    ).toEqual(['unlink A', 'link B']);
     env.emu.clearFaults();
-    expect(await client.flush()).toMatchObject({ delivered: 3, pending: 0 });
+    expect(await client.flush()).toMatchObject({ delivered: 2, pending: 0 });
     expect(linksAt(session.session_id)).toEqual([b]);
   });
 

@@ -167,7 +167,7 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
     }
     if (event.type === 'outboxQueued') {
       entries(`${event.profileId} ${event.participantId}`).push({
-        type: event.operation,
+        type: event.operation as 'link' | 'unlink',
         state: 'pending',
       });
     } else if (event.type === 'outboxDelivered' || event.type === 'outboxDropped') {
