@@ -190,9 +190,11 @@ export function createOutbox(config: OutboxConfig) {
   /** The outcome of `op` as the record tells it, or `undefined` while it is still queued. */
   const fromState = (op: QueuedOperation, r: OutboxRecord): Settled | undefined => {
     if (r.ops.some((o) => o.id === op.id || (o.merged ?? []).indexOf(op.id) >= 0)) return;
-    const outcome = r.outcomes.find(
-      (o) => o.target === op.target && (o.op === op.id || (o.merged ?? []).indexOf(op.id) >= 0),
-    );
+    const outcome = r.outcomes
+      .filter(
+        (o) => o.target === op.target && (o.op === op.id || (o.merged ?? []).indexOf(op.id) >= 0),
+      )
+      .pop();
     if (!outcome) {
       return {
         error: new PaketError(
@@ -230,7 +232,9 @@ export function createOutbox(config: OutboxConfig) {
         }
         effect = result;
       } catch (error) {
-        if (error === FENCED) throw error;
+        // Not sent because this instance lost the outbox (frozen, taken over): the new holder
+        // delivers it; callers learn the outcome from the record.
+        if (error === FENCED || !lease.fresh()) throw FENCED;
         if (config.isTransient(error)) {
           return { delivered, pending: record.ops.length, error: error as PaketError };
         }
@@ -364,6 +368,8 @@ export function createOutbox(config: OutboxConfig) {
           `${cause instanceof PaketHttpError ? `HTTP ${cause.status}` : cause.message.replace(/^.*failed: /, '')}; queued for delivery`,
         );
         error.queued = true;
+        // A failure that named no request (storage): say what is queued.
+        if (!cause.method) error.message = `${op.type} queued for delivery: ${cause.message}`;
         settle(op, { error });
         break;
       }
@@ -381,6 +387,7 @@ export function createOutbox(config: OutboxConfig) {
             'another app instance is delivering the outbox; queued for delivery',
           );
           error.queued = true;
+          error.message = `${op.type} queued for delivery: another app instance is delivering the outbox`;
           settle(op, { error });
           break;
         }

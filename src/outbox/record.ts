@@ -37,7 +37,7 @@ export interface ConfirmedLink extends PaketSessionParticipant {
   op: string;
 }
 
-/** The last outcome for a target: status 0 done, an HTTP status refused, -1 overflow, -2 removed. */
+/** An operation's outcome: status 0 done, an HTTP status refused, -1 overflow, -2 removed. */
 export interface Outcome {
   target: string;
   op: string;
@@ -150,9 +150,12 @@ export const linksOf = (r: OutboxRecord, profileId: string): PaketSessionPartici
       return link as PaketSessionParticipant;
     });
 
-/** Records the last outcome for a target, keeping the newest OUTCOMES_KEPT. */
+/** Records an operation's outcome: the last 4 of each target, the newest OUTCOMES_KEPT in all. */
 export function recordOutcome(r: OutboxRecord, op: QueuedOperation, status: number): void {
-  r.outcomes = r.outcomes.filter((o) => o.target !== op.target);
+  // The last few of each target: a caller whose operation was followed by another of the
+  // same target (an unlink, then a link) still learns its own.
+  let same = r.outcomes.filter((o) => o.target === op.target).length;
+  r.outcomes = r.outcomes.filter((o) => o.target !== op.target || same-- > 3);
   r.outcomes.push({
     target: op.target,
     op: op.id,
