@@ -1,8 +1,9 @@
 // The Paket emulator: a local server that speaks the contract in shared/spec/paket-api.md,
 // both dialects at once, for the demo app and the tests. It imports nothing from the SDK.
 // Routes: routes.js; what they do: handlers.js; state: store.js; README.md documents it all.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
+import { runControl } from './controls.js';
 import { runHandler } from './handlers.js';
 import {
   apiCors,
@@ -15,6 +16,7 @@ import {
 } from './http.js';
 import { knownPath, matchRoute } from './routes.js';
 import { posterPng } from './samples.js';
+import { checkSignature, safeEqual } from './signatures.js';
 import { createStore } from './store.js';
 
 export { isLoopback, isLoopbackHost, isLoopbackOrigin } from './http.js';
@@ -69,7 +71,6 @@ export const DEFAULT_CLIENTS = /** @type {EmulatorClient[]} */ ([
 ]);
 
 const IDEMPOTENCY_TTL_MS = 72 * 3600 * 1000;
-const SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
 const MAX_BODY = 1024 * 1024;
 
 /**
@@ -276,7 +277,7 @@ export async function startEmulator(options = {}) {
     if (frontStatus) return injected();
 
     if (client.requireSignature ?? requireSignatures) {
-      const problem = checkSignature(client, req.headers, raw);
+      const problem = checkSignature(client.secret, req.headers, raw, now());
       if (problem) return replyWith(errorReply(401, problem.message, problem.code));
     }
     if (match.route.role !== 'any' && match.route.role !== client.type) {
@@ -414,38 +415,6 @@ export async function startEmulator(options = {}) {
   }
 
   /**
-   * @param {Client} client
-   * @param {import('node:http').IncomingHttpHeaders} headers
-   * @param {string} raw
-   * @returns {{ code: string, message: string } | undefined}
-   */
-  function checkSignature(client, headers, raw) {
-    const timestamp = headers['x-paket-timestamp'];
-    const signature = headers['x-paket-signature'];
-    if (typeof timestamp !== 'string' || typeof signature !== 'string') {
-      return {
-        code: 'signature_missing',
-        message: 'request is not signed (X-Paket-Timestamp and X-Paket-Signature)',
-      };
-    }
-    if (!/^\d{1,16}$/.test(timestamp)) {
-      return { code: 'signature_invalid', message: 'X-Paket-Timestamp must be Unix milliseconds' };
-    }
-    if (Math.abs(now() - Number(timestamp)) > SIGNATURE_WINDOW_MS) {
-      return {
-        code: 'signature_expired',
-        message:
-          'X-Paket-Timestamp is more than 5 minutes from the server clock (see the Date header)',
-      };
-    }
-    const expected =
-      'sha256=' + createHmac('sha256', client.secret).update(`${timestamp}.${raw}`).digest('hex');
-    return safeEqual(expected, signature)
-      ? undefined
-      : { code: 'signature_invalid', message: 'signature does not match' };
-  }
-
-  /**
    * Test and demo controls. Answer only to loopback peers using a loopback `Host`, and to a
    * page only from an allowed Origin.
    * @param {import('node:http').IncomingMessage} req
@@ -483,40 +452,14 @@ export async function startEmulator(options = {}) {
     } catch {
       return answer(res, errorReply(400, 'body is not JSON', 'invalid_json'));
     }
-    if (what === 'faults' && method === 'POST') {
-      if (typeof input?.route !== 'string' || !Array.isArray(input.faults)) {
-        return answer(res, errorReply(400, 'need { route, faults: [], repeat? }'));
-      }
-      api.injectFaults(input.route, input.faults, { repeat: input.repeat === true });
-      return answer(res, { status: 204 });
-    }
-    if (what === 'faults' && method === 'DELETE') {
-      api.clearFaults();
-      return answer(res, { status: 204 });
-    }
-    if (what === 'log' && method === 'GET') return answer(res, { status: 200, body: log });
-    if (what === 'log' && method === 'DELETE') {
-      log.length = 0;
-      return answer(res, { status: 204 });
-    }
-    if (what === 'state' && method === 'GET') {
-      return answer(res, { status: 200, body: store.snapshot() });
-    }
-    if (what === 'reset' && method === 'POST') {
-      api.reset();
-      return answer(res, { status: 204 });
-    }
-    if (what === 'clock' && method === 'GET') {
-      return answer(res, { status: 200, body: { offsetMs: clockOffsetMs, now: now() } });
-    }
-    if (what === 'clock' && method === 'POST') {
-      if (typeof input?.offsetMs !== 'number' || !Number.isFinite(input.offsetMs)) {
-        return answer(res, errorReply(400, 'need { offsetMs: number }'));
-      }
-      api.setClockOffset(input.offsetMs);
-      return answer(res, { status: 204 });
-    }
-    return answer(res, errorReply(404, 'no such control'));
+    return answer(
+      res,
+      runControl(what, method, input, {
+        ...api,
+        log,
+        clockOffsetMs: () => clockOffsetMs,
+      }),
+    );
   }
 
   await new Promise((resolve, reject) => {
@@ -612,13 +555,6 @@ function readBody(req) {
     );
     req.on('error', reject);
   });
-}
-
-/** @param {string} a @param {string} b */
-function safeEqual(a, b) {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** @param {number} ms */
