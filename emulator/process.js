@@ -5,13 +5,25 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
+ * @param {{ signatures?: boolean, args?: string[] }} [options] `signatures` defaults to false
+ *   for now: today's SDK does not sign by default (the merge of SDK signing flips this)
  * @returns {Promise<{ url: string, origin: string, injectFaults(route: string, faults: import('./server.js').Fault[], opts?: { repeat?: boolean }): Promise<void>, clearFaults(): Promise<void>, log(): Promise<import('./server.js').LogEntry[]>, state(): Promise<ReturnType<import('./server.js').Emulator['state']>>, close(): Promise<void> }>}
  */
-export async function startEmulatorProcess() {
+export async function startEmulatorProcess(options = {}) {
   const cli = join(dirname(fileURLToPath(import.meta.url)), 'cli.js');
-  const child = spawn(process.execPath, [cli, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      cli,
+      '--port',
+      '0',
+      ...(options.signatures === true ? [] : ['--no-signatures']),
+      ...(options.args ?? []),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {

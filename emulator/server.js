@@ -1,89 +1,145 @@
 // The Paket emulator: a local server that speaks the contract in shared/spec/paket-api.md,
-// for the demo app and the tests. It imports nothing from the SDK.
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+// both dialects at once, for the demo app and the tests. It imports nothing from the SDK.
+// Routes: routes.js; what they do: handlers.js; state: store.js; README.md documents it all.
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import { createStore } from './store.js';
+import { runControl } from './controls.js';
+import { runHandler } from './handlers.js';
+import {
+  apiCors,
+  controlCors,
+  errorReply,
+  isLoopback,
+  isLoopbackHost,
+  isLoopbackOrigin,
+  send,
+} from './http.js';
+import { knownPath, matchRoute } from './routes.js';
 import { posterPng } from './samples.js';
+import { checkSignature, safeEqual } from './signatures.js';
+import { createStore } from './store.js';
+
+export { isLoopback, isLoopbackHost, isLoopbackOrigin } from './http.js';
 
 /**
- * @typedef {{ username: string, secret: string, client_id: string, type: 'platform' | 'publisher', requireSignature?: boolean }} EmulatorClient
+ * A client the emulator knows. `platform_id` / `app_id` (2025 tenant IDs) are derived from
+ * `client_id` when absent. `dialect` is the shape `GET /v1` and `POST /v1/sessions` answer in
+ * (default `participants`); a request's `Paket-Dialect` header overrides it. `requireSignature`
+ * overrides the emulator's `requireSignatures` for this client.
+ * @typedef {{ username: string, secret: string, client_id: string, type: 'platform' | 'publisher', platform_id?: string, app_id?: string, dialect?: 'participants' | 'contexts', requireSignature?: boolean }} EmulatorClient
  * @typedef {{ status?: number, body?: unknown, retryAfter?: number | string, delayMs?: number, drop?: 'before' | 'after', malformed?: boolean }} Fault
- * @typedef {{ time: string, finished?: number, method: string, path: string, route: string, status: number | 'dropped', client?: string, idempotencyKey?: string, replayed?: boolean, fault?: Fault }} LogEntry
- * @typedef {{ status: number, body?: unknown, headers?: Record<string, string> }} Reply
+ * @typedef {{ time: string, finished?: number, method: string, path: string, route: string, status: number | 'dropped', client?: string, dialect?: string, idempotencyKey?: string, replayed?: boolean, fault?: Fault }} LogEntry
+ * @typedef {import('./http.js').Reply} Reply
+ * @typedef {import('./handlers.js').Client} Client
  */
 
+/**
+ * The demo clients: one platform and one publisher per dialect. The `_demo` pair answers the
+ * shared routes in the 2024 shape, the `_2025` pair in the 2025 shape.
+ */
 export const DEFAULT_CLIENTS = /** @type {EmulatorClient[]} */ ([
   {
     username: 'platform_demo',
     secret: 'test_sk_platform_demo',
     client_id: 'fab3d02606122a08',
     type: 'platform',
+    platform_id: 'PL204811350273401',
   },
   {
     username: 'publisher_demo',
     secret: 'test_sk_publisher_demo',
     client_id: 'fe4a9ed381e8e376',
     type: 'publisher',
+    app_id: 'AP381902774650122',
+  },
+  {
+    username: 'platform_2025',
+    secret: 'test_sk_platform_2025',
+    client_id: 'c25a71f0e3b94d12',
+    type: 'platform',
+    platform_id: 'PL759012384456713',
+    dialect: 'contexts',
+  },
+  {
+    username: 'publisher_2025',
+    secret: 'test_sk_publisher_2025',
+    client_id: 'd25b0c9e4a1f7e33',
+    type: 'publisher',
+    app_id: 'AP502377819034456',
+    dialect: 'contexts',
   },
 ]);
 
 const IDEMPOTENCY_TTL_MS = 72 * 3600 * 1000;
-const SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
 const MAX_BODY = 1024 * 1024;
-const ALLOW_HEADERS =
-  'Authorization, Content-Type, Accept, Idempotency-Key, Paket-Version, X-Paket-Timestamp, X-Paket-Signature';
 
-/** The routes, in match order. `:name` matches one path segment. */
-const ROUTES = [
-  { method: 'GET', pattern: '/v1', role: 'any', handler: 'status' },
-  { method: 'POST', pattern: '/v1/sessions', role: 'platform', handler: 'createSession' },
-  { method: 'POST', pattern: '/v1/participants', role: 'publisher', handler: 'createParticipant' },
-  {
-    method: 'GET',
-    pattern: '/v1/upnext/sessions/:session_id/participants',
-    role: 'platform',
-    handler: 'listLinks',
-  },
-  { method: 'PUT', pattern: '/v1/upnext/sessions/:session_id', role: 'platform', handler: 'link' },
-  {
-    method: 'DELETE',
-    pattern: '/v1/upnext/sessions/:session_id/:participant_id',
-    role: 'platform',
-    handler: 'unlink',
-  },
-  {
-    method: 'DELETE',
-    pattern: '/v1/upnext/sessions/:session_id',
-    role: 'platform',
-    handler: 'removeSession',
-  },
-  {
-    method: 'GET',
-    pattern: '/v1/upnext/sessions/:session_id',
-    role: 'platform',
-    handler: 'upNext',
-  },
-  {
-    method: 'PUT',
-    pattern: '/v1/upnext/participants/:participant_id',
-    role: 'publisher',
-    handler: 'addItem',
-  },
-];
+/**
+ * Options of {@link startEmulator}.
+ * @typedef {object} EmulatorOptions
+ * @property {number} [port] default 8787; 0 picks a free port
+ * @property {string} [host] default 127.0.0.1
+ * @property {EmulatorClient[]} [clients] default {@link DEFAULT_CLIENTS}
+ * @property {string | undefined} [stateFile] keep state in this JSON file across restarts
+ * @property {() => number} [now] the clock (ms), default Date.now; `clockOffsetMs` is added
+ * @property {number} [clockOffsetMs] how far the emulator's clock is from `now` (skew tests)
+ * @property {boolean} [requireSignatures] refuse unsigned or badly signed requests; default true
+ * @property {'object' | 'message'} [linkResponse] 2024 link answer; default the object
+ * @property {'number' | 'string'} [nextKey] lists' `next_key` as an integer (default) or a string
+ * @property {string[]} [controlOrigins] Origins allowed to call `/__emulator/*` from a page;
+ *   default any loopback origin (`http://localhost:*`, `http://127.x.x.x:*`, `http://[::1]:*`)
+ * @property {string[]} [allowedHosts] extra `Host` names the API answers while listening on
+ *   loopback (the controls answer loopback names only, always)
+ * @property {boolean} [quiet] no console output
+ */
+
+/** @param {string} seed @param {'PL' | 'AP'} prefix */
+function derivedId(seed, prefix) {
+  const hex = createHash('sha256').update(seed).digest('hex').slice(0, 14);
+  return (
+    prefix +
+    String(BigInt(`0x${hex}`))
+      .padStart(17, '0')
+      .slice(0, 17)
+  );
+}
 
 /**
  * Starts an emulator.
- * @param {{ port?: number, host?: string, clients?: EmulatorClient[], stateFile?: string | undefined, now?: () => number, linkResponse?: 'object' | 'message', quiet?: boolean }} [options]
+ * @param {EmulatorOptions} [options]
  */
 export async function startEmulator(options = {}) {
-  const clients = options.clients ?? DEFAULT_CLIENTS;
-  const now = options.now ?? Date.now;
+  /** @type {Client[]} */
+  const clients = (options.clients ?? DEFAULT_CLIENTS).map((c) => ({
+    ...c,
+    platform_id: c.platform_id ?? derivedId(c.client_id, 'PL'),
+    app_id: c.app_id ?? derivedId(c.client_id, 'AP'),
+    dialect: c.dialect ?? 'participants',
+  }));
+  const baseNow = options.now ?? Date.now;
+  let clockOffsetMs = options.clockOffsetMs ?? 0;
+  const now = () => baseNow() + clockOffsetMs;
+  const requireSignatures = options.requireSignatures ?? true;
+  const nextKey = options.nextKey ?? 'number';
   const store = createStore(options.stateFile);
   /** @type {Map<string, { faults: Fault[], repeat: boolean }>} */
   const faults = new Map();
   /** @type {LogEntry[]} */
   const log = [];
   let origin = '';
+  let listensOnLoopback = true;
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
+  /** @param {string} o */
+  const controlOriginAllowed = (o) =>
+    options.controlOrigins ? options.controlOrigins.includes(o) : isLoopbackOrigin(o);
+  /** @type {import('./handlers.js').Context} */
+  const ctx = {
+    store,
+    origin: () => origin,
+    appIdOf: (clientId) =>
+      clients.find((c) => c.client_id === clientId)?.app_id ?? derivedId(clientId, 'AP'),
+    linkResponse: options.linkResponse ?? 'object',
+    nextKey,
+  };
 
   /** @param {string} route */
   function nextFault(route) {
@@ -96,10 +152,14 @@ export async function startEmulator(options = {}) {
     return undefined;
   }
 
+  /** @param {import('node:http').ServerResponse} res @param {Reply} result */
+  const answer = (res, result) => send(res, result, now());
+
   const server = createServer((req, res) => {
     handle(req, res).catch((error) => {
       if (!options.quiet) console.error('[emulator] internal error', error);
-      if (!res.headersSent) send(res, { status: 500, body: errorBody(500, 'internal error') });
+      if (!res.headersSent) answer(res, errorReply(500, 'internal error'));
+      else res.destroy();
     });
   });
   // Drop-after-commit needs the socket: destroy it instead of answering.
@@ -110,27 +170,32 @@ export async function startEmulator(options = {}) {
    * @param {import('node:http').ServerResponse} res
    */
   async function handle(req, res) {
-    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
-    setCors(req, res);
-    if (method === 'OPTIONS') {
-      res.writeHead(204);
-      res.end();
-      return;
+    /** @type {URL} */
+    let url;
+    try {
+      url = new URL(req.url ?? '/', 'http://emulator.invalid');
+      decodeURIComponent(url.pathname);
+    } catch {
+      apiCors(res);
+      return answer(res, errorReply(400, 'invalid path encoding', 'invalid_path'));
     }
-    if (url.pathname.startsWith('/__emulator/')) {
-      await control(req, res, url, method);
-      return;
-    }
-    if (method === 'GET' && url.pathname.startsWith('/media/posters/')) {
-      const id = decodeURIComponent(url.pathname.slice('/media/posters/'.length)).replace(
-        /\.png$/,
-        '',
+    if (url.pathname.startsWith('/__emulator/')) return control(req, res, url, method);
+
+    const host = req.headers.host;
+    if (
+      listensOnLoopback &&
+      !isLoopbackHost(host) &&
+      !allowedHosts.has(String(host).toLowerCase())
+    ) {
+      return answer(
+        res,
+        errorReply(421, 'this emulator answers loopback host names only', 'host_not_allowed'),
       );
-      res.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'max-age=3600' });
-      res.end(posterPng(id));
-      return;
     }
+    apiCors(res);
+    if (method === 'OPTIONS') return answer(res, { status: 204 });
+    if (method === 'GET' && url.pathname.startsWith('/media/')) return media(res, url);
 
     /** @type {LogEntry} */
     const entry = {
@@ -142,39 +207,52 @@ export async function startEmulator(options = {}) {
     };
     log.push(entry);
     if (log.length > 10_000) log.splice(0, log.length - 10_000);
+    /** @param {Reply} result */
+    const reply = (result) => {
+      entry.status = result.status;
+      entry.finished = Date.now();
+      answer(res, result);
+    };
 
     const key = req.headers['idempotency-key'];
     const keyed = typeof key === 'string' && (method === 'POST' || method === 'PUT');
     if (keyed) entry.idempotencyKey = key;
 
     const raw = await readBody(req);
-    if (raw === undefined)
-      return reply(res, entry, { status: 413, body: errorBody(413, 'body too large') });
+    if (raw === undefined) return reply(errorReply(413, 'body too large'));
 
     const client = authenticate(req.headers.authorization);
-    if (!client)
-      return reply(res, entry, { status: 401, body: errorBody(401, 'invalid API credentials') });
+    if (!client) return reply(errorReply(401, 'invalid API credentials'));
     entry.client = client.username;
     const testMode = client.secret.startsWith('test_sk');
     const extra = testMode ? { 'paket-response-type': 'Test' } : {};
+    /** @param {Reply} result */
+    const replyWith = (result) => reply({ ...result, headers: { ...extra, ...result.headers } });
 
     const match = matchRoute(method, url.pathname);
     if (match === 'bad-encoding') {
-      return reply(res, entry, {
-        status: 400,
-        body: errorBody(400, 'invalid path encoding'),
-        headers: extra,
-      });
+      return replyWith(errorReply(400, 'invalid path encoding', 'invalid_path'));
     }
     if (!match) {
-      const known = ROUTES.some((r) => matchPattern(r.pattern, url.pathname));
-      return reply(res, entry, {
-        status: known ? 405 : 404,
-        body: errorBody(known ? 405 : 404, known ? 'method not allowed' : 'no such endpoint'),
-        headers: extra,
-      });
+      return replyWith(
+        knownPath(url.pathname)
+          ? errorReply(405, 'method not allowed')
+          : errorReply(404, 'no such endpoint'),
+      );
     }
     entry.route = `${match.route.method} ${match.route.pattern}`;
+    const dialectHeader = req.headers['paket-dialect'];
+    if (
+      dialectHeader !== undefined &&
+      dialectHeader !== 'participants' &&
+      dialectHeader !== 'contexts'
+    ) {
+      return replyWith(
+        errorReply(400, 'Paket-Dialect must be participants or contexts', 'invalid_header'),
+      );
+    }
+    const dialect = match.route.dialect ?? dialectHeader ?? client.dialect;
+    entry.dialect = dialect;
     const fault = nextFault(entry.route);
     if (fault) entry.fault = fault;
 
@@ -183,11 +261,11 @@ export async function startEmulator(options = {}) {
     const injected = () => {
       const f = /** @type {Fault & { status: number }} */ (fault);
       /** @type {Record<string, string>} */
-      const headers = { ...extra };
+      const headers = {};
       if (f.retryAfter !== undefined) headers['retry-after'] = String(f.retryAfter);
-      return reply(res, entry, {
+      return replyWith({
         status: f.status,
-        body: f.body ?? errorBody(f.status, 'injected fault'),
+        body: f.body ?? errorReply(f.status, 'injected fault').body,
         headers,
       });
     };
@@ -198,17 +276,12 @@ export async function startEmulator(options = {}) {
       fault?.status && (fault.status >= 500 || fault.status === 429 || fault.status === 408);
     if (frontStatus) return injected();
 
-    if (client.requireSignature) {
-      const problem = checkSignature(client, req.headers, raw);
-      if (problem)
-        return reply(res, entry, { status: 401, body: errorBody(401, problem), headers: extra });
+    if (client.requireSignature ?? requireSignatures) {
+      const problem = checkSignature(client.secret, req.headers, raw, now());
+      if (problem) return replyWith(errorReply(401, problem.message, problem.code));
     }
     if (match.route.role !== 'any' && match.route.role !== client.type) {
-      return reply(res, entry, {
-        status: 403,
-        body: errorBody(403, `this endpoint is for ${match.route.role} clients`),
-        headers: extra,
-      });
+      return replyWith(errorReply(403, `this endpoint is for ${match.route.role} clients`));
     }
 
     /** @type {unknown} */
@@ -217,11 +290,7 @@ export async function startEmulator(options = {}) {
       try {
         body = JSON.parse(raw);
       } catch {
-        return reply(res, entry, {
-          status: 400,
-          body: errorBody(400, 'body is not JSON'),
-          headers: extra,
-        });
+        return replyWith(errorReply(400, 'body is not JSON', 'invalid_json'));
       }
     }
 
@@ -229,29 +298,31 @@ export async function startEmulator(options = {}) {
     let recordKey = '';
     if (keyed) {
       if (key.length === 0 || key.length > 255) {
-        return reply(res, entry, {
-          status: 400,
-          body: errorBody(400, 'Idempotency-Key must be 1 to 255 characters'),
-          headers: extra,
-        });
+        return replyWith(
+          errorReply(400, 'Idempotency-Key must be 1 to 255 characters', 'invalid_header'),
+        );
       }
       recordKey = `${client.username}\u0000${key}`;
-      const fingerprint = `${method} ${url.pathname} ${raw}`;
+      const fingerprint = `${method} ${url.pathname} ${dialect} ${raw}`;
       const existing = store.getIdempotency(recordKey, now() - IDEMPOTENCY_TTL_MS);
       if (existing) {
         if (existing.fingerprint !== fingerprint) {
-          return reply(res, entry, {
-            status: 422,
-            body: errorBody(422, 'Idempotency-Key reused with different parameters'),
-            headers: extra,
-          });
+          return replyWith(
+            errorReply(
+              422,
+              'Idempotency-Key reused with different parameters',
+              'idempotency_key_reused',
+            ),
+          );
         }
         if (existing.state === 'in-flight') {
-          return reply(res, entry, {
-            status: 409,
-            body: errorBody(409, 'a request with this Idempotency-Key is still executing'),
-            headers: extra,
-          });
+          return replyWith(
+            errorReply(
+              409,
+              'a request with this Idempotency-Key is still executing',
+              'idempotency_in_flight',
+            ),
+          );
         }
         entry.replayed = true;
         return finish(res, entry, fault, {
@@ -270,7 +341,14 @@ export async function startEmulator(options = {}) {
     /** @type {Reply} */
     let result;
     try {
-      result = runHandler(match.route.handler, client, match.params, url, body);
+      result = runHandler(ctx, match.route.handler, {
+        client,
+        dialect,
+        params: match.params,
+        url,
+        body,
+        at: new Date(now()).toISOString(),
+      });
     } catch (error) {
       if (keyed) store.abortIdempotency(recordKey);
       throw error;
@@ -291,118 +369,39 @@ export async function startEmulator(options = {}) {
    */
   function finish(res, entry, fault, result) {
     if (fault?.drop === 'after') return drop(res, entry);
+    entry.status = result.status;
+    entry.finished = Date.now();
     if (fault?.malformed) {
-      entry.status = result.status;
-      entry.finished = Date.now();
-      res.writeHead(result.status, { 'content-type': 'application/json', ...result.headers });
+      res.writeHead(result.status, {
+        date: new Date(now()).toUTCString(),
+        'content-type': 'application/json',
+        ...result.headers,
+      });
       res.end('{"session_id": "trunc');
       return;
     }
-    return reply(res, entry, result);
+    answer(res, result);
   }
 
   /**
-   * @param {string} name
-   * @param {EmulatorClient} client
-   * @param {Record<string, string>} params
+   * Posters and app art: a PNG for any name, e.g. `/media/posters/{content_id}.png`,
+   * `/media/apps/{app_id}/icon_1x.png`.
+   * @param {import('node:http').ServerResponse} res
    * @param {URL} url
-   * @param {unknown} body
-   * @returns {Reply}
    */
-  function runHandler(name, client, params, url, body) {
-    const at = new Date(now()).toISOString();
-    for (const [param, value] of Object.entries(params)) {
-      if (!validId(value)) return { status: 400, body: errorBody(400, `invalid ${param}`) };
-    }
-    switch (name) {
-      case 'status':
-        return {
-          status: 200,
-          body: { message: 'The API is healthy!', client_id: client.client_id },
-        };
-      case 'createSession':
-        return { status: 200, body: store.createSession(client.client_id, randomUUID(), at) };
-      case 'createParticipant':
-        return {
-          status: 200,
-          body: store.createParticipant(client.client_id, randomUUID(), at, origin),
-        };
-      case 'link': {
-        const session = store.ownedSession(client.client_id, params.session_id ?? '');
-        if (!session) return { status: 404, body: errorBody(404, 'no such session') };
-        const input = /** @type {Record<string, unknown> | undefined} */ (body);
-        const appId = input?.app_id;
-        const participantId = input?.participant_id;
-        if (!validId(appId) || !validId(participantId)) {
-          return {
-            status: 400,
-            body: errorBody(400, 'body must have string app_id and participant_id'),
-          };
-        }
-        const participant = store.participant(participantId);
-        if (!participant) return { status: 404, body: errorBody(404, 'no such participant') };
-        if (participant.client_id !== appId) {
-          return { status: 400, body: errorBody(400, 'app_id does not own this participant') };
-        }
-        const link = store.link(session.session_id, client.client_id, appId, participantId, at);
-        return {
-          status: 200,
-          body: options.linkResponse === 'message' ? { message: 'Success' } : link,
-        };
-      }
-      case 'unlink': {
-        const sid = params.session_id ?? '';
-        if (store.foreignSession(client.client_id, sid)) {
-          return { status: 404, body: errorBody(404, 'no such session') };
-        }
-        store.unlink(sid, params.participant_id ?? '');
-        return { status: 204 };
-      }
-      case 'removeSession': {
-        const sid = params.session_id ?? '';
-        if (store.foreignSession(client.client_id, sid)) {
-          return { status: 404, body: errorBody(404, 'no such session') };
-        }
-        store.removeSession(sid);
-        return { status: 204 };
-      }
-      case 'listLinks':
-      case 'upNext': {
-        const session = store.ownedSession(client.client_id, params.session_id ?? '');
-        if (!session) return { status: 404, body: errorBody(404, 'no such session') };
-        const max = name === 'listLinks' ? 50 : 200;
-        const page = pageParams(url, max);
-        if (typeof page === 'string') return { status: 400, body: errorBody(400, page) };
-        const all =
-          name === 'listLinks'
-            ? store.links(session.session_id).map((l) => ({
-                participant_id: l.participant_id,
-                app_id: l.app_id,
-                created_at: l.created_at,
-              }))
-            : store.upNext(session.session_id);
-        return { status: 200, body: paginate(all, page.limit, page.start) };
-      }
-      case 'addItem': {
-        const participant = store.participant(params.participant_id ?? '');
-        if (!participant || participant.client_id !== client.client_id) {
-          return { status: 404, body: errorBody(404, 'no such participant') };
-        }
-        const problem = checkItem(body);
-        if (problem) return { status: 400, body: errorBody(400, problem) };
-        store.addItem(
-          participant.participant_id,
-          /** @type {Record<string, unknown>} */ (body),
-          at,
-        );
-        return { status: 200, body: { message: 'Success' } };
-      }
-      default:
-        return { status: 500, body: errorBody(500, 'unknown handler') };
-    }
+  function media(res, url) {
+    const name = decodeURIComponent(url.pathname.slice('/media/'.length))
+      .replace(/^posters\//, '')
+      .replace(/\.png$/, '');
+    res.writeHead(200, {
+      date: new Date(now()).toUTCString(),
+      'content-type': 'image/png',
+      'cache-control': 'max-age=3600',
+    });
+    res.end(posterPng(name));
   }
 
-  /** @param {string | undefined} header */
+  /** @param {string | undefined} header @returns {Client | undefined} */
   function authenticate(header) {
     if (!header || !header.startsWith('Basic ')) return undefined;
     const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
@@ -416,26 +415,8 @@ export async function startEmulator(options = {}) {
   }
 
   /**
-   * @param {EmulatorClient} client
-   * @param {import('node:http').IncomingHttpHeaders} headers
-   * @param {string} raw
-   */
-  function checkSignature(client, headers, raw) {
-    const timestamp = headers['x-paket-timestamp'];
-    const signature = headers['x-paket-signature'];
-    if (typeof timestamp !== 'string' || typeof signature !== 'string')
-      return 'request is not signed';
-    const ts = Number(timestamp);
-    if (!Number.isFinite(ts) || Math.abs(now() - ts) > SIGNATURE_WINDOW_MS) {
-      return 'signature timestamp outside the 5-minute window';
-    }
-    const expected =
-      'sha256=' + createHmac('sha256', client.secret).update(`${timestamp}.${raw}`).digest('hex');
-    return safeEqual(expected, signature) ? undefined : 'signature does not match';
-  }
-
-  /**
-   * Test and demo controls. Answer only to loopback peers.
+   * Test and demo controls. Answer only to loopback peers using a loopback `Host`, and to a
+   * page only from an allowed Origin.
    * @param {import('node:http').IncomingMessage} req
    * @param {import('node:http').ServerResponse} res
    * @param {URL} url
@@ -443,8 +424,25 @@ export async function startEmulator(options = {}) {
    */
   async function control(req, res, url, method) {
     if (!isLoopback(req.socket.remoteAddress)) {
-      return send(res, { status: 403, body: errorBody(403, 'controls answer only on loopback') });
+      return answer(res, errorReply(403, 'controls answer only on loopback'));
     }
+    if (!isLoopbackHost(req.headers.host)) {
+      return answer(
+        res,
+        errorReply(421, 'controls answer loopback host names only', 'host_not_allowed'),
+      );
+    }
+    const pageOrigin = req.headers.origin;
+    if (pageOrigin !== undefined) {
+      if (!controlOriginAllowed(pageOrigin)) {
+        return answer(
+          res,
+          errorReply(403, 'this Origin may not use the controls', 'origin_not_allowed'),
+        );
+      }
+      controlCors(res, pageOrigin);
+    }
+    if (method === 'OPTIONS') return answer(res, { status: 204 });
     const what = url.pathname.slice('/__emulator/'.length);
     const raw = (await readBody(req)) ?? '';
     /** @type {any} */
@@ -452,31 +450,16 @@ export async function startEmulator(options = {}) {
     try {
       input = raw ? JSON.parse(raw) : {};
     } catch {
-      return send(res, { status: 400, body: errorBody(400, 'body is not JSON') });
+      return answer(res, errorReply(400, 'body is not JSON', 'invalid_json'));
     }
-    if (what === 'faults' && method === 'POST') {
-      if (typeof input.route !== 'string' || !Array.isArray(input.faults)) {
-        return send(res, { status: 400, body: errorBody(400, 'need { route, faults: [] }') });
-      }
-      api.injectFaults(input.route, input.faults, { repeat: input.repeat === true });
-      return send(res, { status: 204 });
-    }
-    if (what === 'faults' && method === 'DELETE') {
-      api.clearFaults();
-      return send(res, { status: 204 });
-    }
-    if (what === 'log' && method === 'GET') return send(res, { status: 200, body: log });
-    if (what === 'log' && method === 'DELETE') {
-      log.length = 0;
-      return send(res, { status: 204 });
-    }
-    if (what === 'state' && method === 'GET')
-      return send(res, { status: 200, body: store.snapshot() });
-    if (what === 'reset' && method === 'POST') {
-      api.reset();
-      return send(res, { status: 204 });
-    }
-    return send(res, { status: 404, body: errorBody(404, 'no such control') });
+    return answer(
+      res,
+      runControl(what, method, input, {
+        ...api,
+        log,
+        clockOffsetMs: () => clockOffsetMs,
+      }),
+    );
   }
 
   await new Promise((resolve, reject) => {
@@ -484,6 +467,7 @@ export async function startEmulator(options = {}) {
     server.listen(options.port ?? 8787, options.host ?? '127.0.0.1', () => resolve(undefined));
   });
   const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  listensOnLoopback = isLoopback(address.address);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   origin = `http://${host}:${address.port}`;
 
@@ -493,7 +477,10 @@ export async function startEmulator(options = {}) {
     /** The API base URL, e.g. `http://127.0.0.1:8787/v1`. */
     url: `${origin}/v1`,
     port: address.port,
+    /** The clients, with their derived `platform_id`, `app_id` and `dialect`. */
     clients,
+    /** Whether requests must be signed (a client's `requireSignature` overrides it). */
+    requireSignatures,
     /** Every API request seen, oldest first. Credentials are never logged. */
     log,
     /**
@@ -511,13 +498,19 @@ export async function startEmulator(options = {}) {
     clearFaults() {
       faults.clear();
     },
-    /** Clears state, faults and log. */
+    /** Sets how far the emulator's clock is from `now` (ms; negative is behind). @param {number} ms */
+    setClockOffset(ms) {
+      clockOffsetMs = ms;
+    },
+    /** The emulator's clock, ms. */
+    now,
+    /** Clears state, faults and log (not the clock offset). */
     reset() {
       faults.clear();
       log.length = 0;
       store.clear();
     },
-    /** A deep copy of the state: sessions, participants, links, idempotency records. */
+    /** A deep copy of the state: sessions, participants, contexts, links, items, idempotency records, webhooks. */
     state: () => store.snapshot(),
     /**
      * How many logged requests match, e.g. `count('POST', '/v1/sessions')`.
@@ -540,56 +533,11 @@ export async function startEmulator(options = {}) {
 /**
  * @param {import('node:http').ServerResponse} res
  * @param {LogEntry} entry
- * @param {Reply} result
- */
-function reply(res, entry, result) {
-  entry.status = result.status;
-  entry.finished = Date.now();
-  send(res, result);
-}
-
-/**
- * @param {import('node:http').ServerResponse} res
- * @param {LogEntry} entry
  */
 function drop(res, entry) {
   entry.status = 'dropped';
   entry.finished = Date.now();
   res.socket?.destroy();
-}
-
-/**
- * @param {import('node:http').ServerResponse} res
- * @param {Reply} result
- */
-function send(res, result) {
-  const text =
-    result.status === 204 || result.body === undefined ? '' : JSON.stringify(result.body);
-  res.writeHead(result.status, {
-    ...(text ? { 'content-type': 'application/json' } : {}),
-    ...result.headers,
-  });
-  res.end(text);
-}
-
-/**
- * @param {import('node:http').IncomingMessage} req
- * @param {import('node:http').ServerResponse} res
- */
-function setCors(req, res) {
-  const origin = req.headers.origin;
-  res.setHeader('access-control-allow-origin', origin ?? '*');
-  res.setHeader('vary', 'Origin');
-  res.setHeader('access-control-allow-methods', 'GET, POST, PUT, DELETE, OPTIONS');
-  res.setHeader('access-control-allow-headers', ALLOW_HEADERS);
-  res.setHeader(
-    'access-control-expose-headers',
-    'Paket-Response-Type, Retry-After, Idempotent-Replayed',
-  );
-  res.setHeader('access-control-max-age', '600');
-  if (req.headers['access-control-request-private-network'] === 'true') {
-    res.setHeader('access-control-allow-private-network', 'true');
-  }
 }
 
 /** @param {import('node:http').IncomingMessage} req @returns {Promise<string | undefined>} */
@@ -607,130 +555,6 @@ function readBody(req) {
     );
     req.on('error', reject);
   });
-}
-
-/**
- * @param {string} method
- * @param {string} pathname
- * @returns {{ route: typeof ROUTES[number], params: Record<string, string> } | 'bad-encoding' | undefined}
- */
-function matchRoute(method, pathname) {
-  for (const route of ROUTES) {
-    if (route.method !== method) continue;
-    const params = matchPattern(route.pattern, pathname);
-    if (params) return params === 'bad-encoding' ? params : { route, params };
-  }
-  return undefined;
-}
-
-/**
- * @param {string} pattern
- * @param {string} pathname
- * @returns {Record<string, string> | 'bad-encoding' | undefined}
- */
-function matchPattern(pattern, pathname) {
-  const want = pattern.split('/');
-  const got = pathname.replace(/\/+$/, '').split('/');
-  if (want.length !== got.length) return undefined;
-  /** @type {Record<string, string>} */
-  const params = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = /** @type {string} */ (want[i]);
-    const g = /** @type {string} */ (got[i]);
-    if (w.startsWith(':')) {
-      try {
-        params[w.slice(1)] = decodeURIComponent(g);
-      } catch {
-        return 'bad-encoding';
-      }
-    } else if (w !== g) return undefined;
-  }
-  return params;
-}
-
-/** @param {unknown} value @returns {value is string} */
-function validId(value) {
-  return (
-    typeof value === 'string' && value.length > 0 && value.length <= 255 && !value.includes('/')
-  );
-}
-
-/**
- * @param {URL} url
- * @param {number} max
- */
-function pageParams(url, max) {
-  const limitText = url.searchParams.get('limit');
-  const keyText = url.searchParams.get('next_key');
-  const limit = limitText === null ? 50 : Number(limitText);
-  const start = keyText === null ? 0 : Number(keyText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) return `limit must be 1 to ${max}`;
-  if (!Number.isInteger(start) || start < 0) return 'next_key must be a non-negative integer';
-  return { limit: Math.min(limit, max), start };
-}
-
-/**
- * @param {unknown[]} all
- * @param {number} limit
- * @param {number} start
- */
-function paginate(all, limit, start) {
-  const items = all.slice(start, start + limit);
-  const next = start + limit;
-  return next < all.length
-    ? { total: all.length, next_key: next, items }
-    : { total: all.length, items };
-}
-
-const ACTIONS = ['up_next_continue', 'up_next_next', 'up_next_new', 'up_next_watchlist'];
-const ASPECTS = ['aspect_ratio_16_9', 'aspect_ratio_4_3', 'aspect_ratio_1_1', 'aspect_ratio_2_3'];
-
-/** @param {unknown} body */
-function checkItem(body) {
-  if (!body || typeof body !== 'object' || Array.isArray(body))
-    return 'body must be a list item object';
-  const item = /** @type {Record<string, unknown>} */ (body);
-  for (const field of ['content_id', 'title', 'description', 'poster_art_uri']) {
-    if (typeof item[field] !== 'string' || item[field] === '')
-      return `${field} must be a non-empty string`;
-  }
-  if (!validId(item.content_id)) return 'content_id must be at most 255 characters, without "/"';
-  if (item.media_type !== 'movie' && item.media_type !== 'tv_episode')
-    return 'media_type must be movie or tv_episode';
-  if (!ACTIONS.includes(/** @type {string} */ (item.action)))
-    return `action must be one of ${ACTIONS.join(', ')}`;
-  if (!ASPECTS.includes(/** @type {string} */ (item.poster_art_aspect_ratio))) {
-    return `poster_art_aspect_ratio must be one of ${ASPECTS.join(', ')}`;
-  }
-  if (!Number.isInteger(item.duration)) return 'duration must be an integer';
-  if (
-    item.media_type === 'tv_episode' &&
-    (!Number.isInteger(item.season) || !Number.isInteger(item.episode))
-  ) {
-    return 'season and episode are required for tv_episode';
-  }
-  if (item.action === 'up_next_continue' && !Number.isInteger(item.position)) {
-    return 'position is required for up_next_continue';
-  }
-  return undefined;
-}
-
-/** @param {number} status @param {string} message */
-function errorBody(status, message) {
-  return { error: { status, message } };
-}
-
-/** @param {string} a @param {string} b */
-function safeEqual(a, b) {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-/** @param {string | undefined} address */
-export function isLoopback(address) {
-  if (!address) return false;
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 }
 
 /** @param {number} ms */

@@ -15,6 +15,8 @@ const emulator = await startEmulator({
   port: Number(process.env.PAKET_EMULATOR_PORT ?? 8787),
   host: process.env.PAKET_EMULATOR_HOST ?? '127.0.0.1',
   stateFile: process.env.PAKET_EMULATOR_STATE_FILE ?? '.cache/emulator-state.json',
+  // The demo does not sign until the SDK signs by default (the merge of SDK signing flips this).
+  requireSignatures: false,
 });
 const web = await serveStatic({
   base: '.',
@@ -24,7 +26,7 @@ const web = await serveStatic({
 });
 console.log(`\nPaket emulator: ${emulator.url} (state in .cache/emulator-state.json)`);
 for (const c of emulator.clients) {
-  console.log(`  ${c.type.padEnd(9)} ${c.username} / ${c.secret}`);
+  console.log(`  ${c.type.padEnd(9)} username ${c.username}  password ${c.secret}`);
 }
 console.log(`\nDemo app: ${web.origin}/demo-app/dist/index.html`);
 console.log('Keys: arrows, Enter (OK), Escape or Backspace (Back). Ctrl+C stops.\n');

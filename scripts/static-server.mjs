@@ -23,22 +23,42 @@ const TYPES = {
  */
 export async function serveStatic({ base, roots, port = 0, host = '127.0.0.1' }) {
   const server = createServer((req, res) => {
-    let path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    // Never dies on a request: a bad escape is a 400, any other failure a 500.
+    try {
+      serve(req, res);
+    } catch {
+      if (!res.headersSent) {
+        res.writeHead(500);
+        res.end();
+      } else res.destroy();
+    }
+  });
+  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
+  function serve(req, res) {
+    let path;
+    try {
+      path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' });
+      res.end('bad request path\n');
+      return;
+    }
     if (path.endsWith('/')) path += 'index.html';
     const file = join(base, path);
-    const allowed = roots.some((r) => path.startsWith(`/${r}/`));
+    const allowed = !path.includes('\0') && roots.some((r) => path.startsWith(`/${r}/`));
     if (!allowed || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404);
       res.end();
       return;
     }
+    const body = readFileSync(file);
     res.writeHead(200, {
       'content-type':
         TYPES[/** @type {keyof typeof TYPES} */ (extname(file))] ?? 'application/octet-stream',
       'cache-control': 'no-store',
     });
-    res.end(readFileSync(file));
-  });
+    res.end(body);
+  }
   await new Promise((resolve) => server.listen(port, host, () => resolve(undefined)));
   const address = /** @type {import('node:net').AddressInfo} */ (server.address());
   return {

@@ -26,7 +26,13 @@ export function fakeApi(): FakeApi {
       if (request.method === 'POST') api.posts.push(path);
       if (api.fail === 'hang') return new Promise<Response>(() => undefined);
       if (api.fail === 'network') throw new TypeError('Failed to fetch');
-      if (api.fail === 503) return new Response('{}', { status: 503 });
+      if (api.fail === 503) {
+        // The documented flat error body, as the emulator answers.
+        return new Response(
+          JSON.stringify({ error: 'service_unavailable', message: 'injected fault' }),
+          { status: 503, headers: { 'content-type': 'application/json' } },
+        );
+      }
       const key = request.headers.get('idempotency-key') ?? `nokey-${n}`;
       let object = api.created.get(key);
       if (!object) {

@@ -59,7 +59,7 @@ describe('auth and conventions', () => {
   ])('401 for %s, as JSON', async (_n, headers) => {
     const res = await fetch(env.emu.url, { headers });
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error: { status: 401 } });
+    expect(await res.json()).toEqual({ error: 'unauthorized', message: expect.any(String) });
   });
 
   it('403 when a client calls the other role’s endpoints', async () => {
@@ -181,7 +181,10 @@ describe('CORS (TV apps call from file:// and other origins)', () => {
       },
     });
     expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-origin')).toBe('null');
+    // `*`, never the Origin reflected; Date exposed so the SDK can correct a TV's clock.
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toContain('Date');
+    expect(res.headers.get('access-control-allow-private-network')).toBeNull();
     const allowed = res.headers.get('access-control-allow-headers')!.toLowerCase();
     for (const h of [
       'authorization',
@@ -269,7 +272,12 @@ describe('Up Next: link, list, unlink, remove, items', () => {
   });
 
   it('can answer links with {"message":"Success"} like older servers', async () => {
-    const emu = await startEmulator({ port: 0, quiet: true, linkResponse: 'message' });
+    const emu = await startEmulator({
+      port: 0,
+      quiet: true,
+      linkResponse: 'message',
+      requireSignatures: false,
+    });
     try {
       const h = { authorization: basic(PLATFORM) };
       const sid = (
@@ -388,11 +396,21 @@ describe('controls and persistence', () => {
 
   it('state persists to a JSON file across restarts, idempotency keys included', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'paket-emu-')), 'state.json');
-    const first = await startEmulator({ port: 0, quiet: true, stateFile: file });
+    const first = await startEmulator({
+      port: 0,
+      quiet: true,
+      stateFile: file,
+      requireSignatures: false,
+    });
     const h = { authorization: basic(PLATFORM), 'idempotency-key': 'persist' };
     const a = await (await fetch(first.url + '/sessions', { method: 'POST', headers: h })).json();
     await first.close();
-    const second = await startEmulator({ port: 0, quiet: true, stateFile: file });
+    const second = await startEmulator({
+      port: 0,
+      quiet: true,
+      stateFile: file,
+      requireSignatures: false,
+    });
     try {
       expect(Object.keys(second.state().sessions)).toEqual([a.session_id]);
       const b = await (
