@@ -43,6 +43,8 @@ export type PaketEvent =
   | {
       /** An operation (a link, an unlink, a Session's removal) was written to the outbox. */
       type: 'outboxQueued';
+      /** The operation's ID (as `pending()` lists it). */
+      id: string;
       operation: OutboxOperation;
       profileId: string;
       participantId: string;
@@ -52,6 +54,8 @@ export type PaketEvent =
   | {
       /** A queued operation was confirmed by the service. */
       type: 'outboxDelivered';
+      /** The operation's ID (as `pending()` lists it). */
+      id: string;
       operation: OutboxOperation;
       profileId: string;
       participantId: string;
@@ -66,6 +70,8 @@ export type PaketEvent =
        * its Session was removed (`removed`).
        */
       type: 'outboxDropped';
+      /** The operation's ID (as `pending()` lists it). */
+      id: string;
       reason: 'rejected' | 'overflow' | 'removed';
       operation: OutboxOperation;
       profileId: string;

@@ -164,6 +164,7 @@ export function createOutbox(config: OutboxConfig) {
   ): void =>
     emit({
       type,
+      id: op.id,
       operation: op.type,
       profileId: op.profileId,
       participantId: op.participantId,

@@ -89,9 +89,13 @@ export function createTransport(config: TransportConfig): Transport {
   const credentials = (refresh = false): Promise<PaketCredentials> => {
     if (!cached || refresh) {
       const source = config.credentials;
-      cached = Promise.resolve(typeof source === 'function' ? source() : source).then(
-        checkCredentials,
-      );
+      cached = new Promise<PaketCredentials>((resolve) =>
+        resolve(typeof source === 'function' ? source() : source),
+      ).then(checkCredentials, (error: unknown) => {
+        // The app's credentials function failed (its back end is unreachable): a typed,
+        // transient failure, so that a queued operation stays queued.
+        throw new PaketNetworkError('', '', error, 'credentials function failed');
+      });
       cached.catch(() => (cached = undefined));
     }
     return cached;

@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-it('keeps every invariant under random operations and 20% injected faults', async () => {
+it('keeps every invariant under random operations, 20% injected faults, clock jumps, frozen instances and failing credentials', async () => {
   vi.stubGlobal('indexedDB', new IDBFactory());
   localStorage.clear();
   const summary = await runSoak(emu, {
@@ -23,6 +23,10 @@ it('keeps every invariant under random operations and 20% injected faults', asyn
   });
   console.log(printSummary(summary));
   expect(summary.mismatches).toEqual([]);
+  // Reconcile heals what a DELETE applied after the client gave up on it undid.
+  expect(summary.lateDeletes).toEqual([]);
+  expect(summary.clockJumps).toBeGreaterThan(0);
+  expect(summary.freezes).toBeGreaterThan(0);
   expect(summary.duplicateSessions).toBe(0);
   // One live Session per profile: every lost one replaced, and replaced once.
   expect(summary.sessionsLive).toBe(summary.profilesUsed);

@@ -1,13 +1,17 @@
 // The fault soak: many profiles and app instances sharing one device's storage, random
 // link / unlink / ensure / restart / flush sequences against the emulator, with a share of
-// requests hit by injected faults of every class, and now and then a Session the service
-// loses. At the end, from the emulator's state: one live Session per profile (none ever
+// requests hit by injected faults of every class, now and then a Session the service loses,
+// the wall clock jumping by an hour either way, an instance frozen for a few seconds (its
+// requests held on the wire), a credentials function that fails now and then, and one
+// instance whose storage bound is shorter than its storage (calls time out, then commit). At the end, from the emulator's state: one live Session per profile (none ever
 // duplicated, none left lost), every acknowledged or queued link present once, every unlink
 // applied, no unhandled rejection. Loopback only, bounded in time.
 import {
   createPaketClient,
+  PaketError,
   PaketHttpError,
   PaketNetworkError,
+  PaketStorageError,
   type PaketClient,
   type PaketEvent,
 } from '../../src/index';
@@ -48,6 +52,11 @@ export interface SoakSummary {
    */
   lateDeletes: string[];
   duplicateSessions: number;
+  /** Repairs the SDK's reconcile queued (re-links, repeated unlinks), from its events. */
+  reconciled: number;
+  clockJumps: number;
+  freezes: number;
+  credentialFailures: number;
   unhandledRejections: number;
   /** Heap growth from a quarter of the run to its end, each after a full GC, in MB. */
   heapGrowthMb: number;
@@ -65,6 +74,8 @@ const FAULTS: [string, Fault][] = [
   ['drop after commit', { drop: 'after' }],
   ['malformed JSON', { malformed: true }],
   ['4xx', { status: 400 }],
+  // The credentials are asked for again (and the function sometimes fails then).
+  ['401', { status: 401 }],
 ];
 
 function rng(seed: number): () => number {
@@ -84,7 +95,8 @@ const PLATFORM_AUTH =
   'Basic ' + Buffer.from('platform_demo:test_sk_platform_demo').toString('base64');
 
 export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promise<SoakSummary> {
-  const started = Date.now();
+  const realNow = Date.now.bind(Date);
+  const started = realNow();
   const random = rng(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const summary: SoakSummary = {
@@ -102,6 +114,10 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
     mismatches: [],
     lateDeletes: [],
     duplicateSessions: 0,
+    reconciled: 0,
+    clockJumps: 0,
+    freezes: 0,
+    credentialFailures: 0,
     unhandledRejections: 0,
     heapGrowthMb: 0,
     gcMeasured: false,
@@ -127,18 +143,22 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
   // queue is first in, first out, across app instances): the service must end with the last
   // one not dropped. A refused re-link (after a lost Session) counts as an unlink placed ahead
   // of the operations still queued, as the re-link was.
-  type Entry = { type: 'link' | 'unlink'; state: 'pending' | 'done' | 'dropped' };
+  type Entry = {
+    id: string;
+    type: 'link' | 'unlink';
+    state: 'pending' | 'done' | 'dropped' | 'replaced';
+  };
   const ledger = new Map<string, Entry[]>();
   const entries = (pair: string): Entry[] => {
     const list = ledger.get(pair) ?? [];
     ledger.set(pair, list);
     return list;
   };
-  const pending = (pair: string, type: string): Entry | undefined =>
-    entries(pair).find((e) => e.state === 'pending' && e.type === type);
+  const byId = (pair: string, id: string): Entry | undefined =>
+    entries(pair).find((e) => e.id === id);
   const wanted = (pair: string): Want | undefined => {
     const last = entries(pair)
-      .filter((e) => e.state !== 'dropped')
+      .filter((e) => e.state !== 'dropped' && e.state !== 'replaced')
       .pop();
     return last && (last.type === 'link' ? 'linked' : 'unlinked');
   };
@@ -152,6 +172,9 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
 
   const onEvent = (event: PaketEvent): void => {
     if (event.type === 'sessionReplaced') summary.sessionsReplaced++;
+    if (event.type === 'reconciled') {
+      summary.reconciled += event.relinked.length + event.unlinked.length;
+    }
     if (event.type.startsWith('outbox')) {
       const e = event as {
         profileId: string;
@@ -165,30 +188,60 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
         `${event.type} ${e.relink ? 're' : ''}${e.operation}${e.reason ? ' ' + e.reason : ''}`,
       );
     }
-    if (event.type === 'outboxQueued') {
-      entries(`${event.profileId} ${event.participantId}`).push({
-        type: event.operation as 'link' | 'unlink',
-        state: 'pending',
-      });
+    if (
+      event.type !== 'outboxQueued' &&
+      event.type !== 'outboxDelivered' &&
+      event.type !== 'outboxDropped'
+    )
+      return;
+    if (event.operation !== 'link' && event.operation !== 'unlink') return;
+    if (event.type === 'outboxQueued' && !event.relink) {
+      const list = entries(`${event.profileId} ${event.participantId}`);
+      // A newer operation on the same participant replaces a queued one (the outbox
+      // coalesces): only the newest counts.
+      for (const e of list) if (e.state === 'pending') e.state = 'replaced';
+      list.push({ id: event.id, type: event.operation as 'link' | 'unlink', state: 'pending' });
     } else if (event.type === 'outboxDelivered' || event.type === 'outboxDropped') {
       const pair = `${event.profileId} ${event.participantId}`;
       const done = event.type === 'outboxDelivered';
       if (!event.relink) {
-        const entry = pending(pair, event.operation);
-        if (entry) entry.state = done ? 'done' : 'dropped';
+        const entry = byId(pair, event.id);
+        if (entry && entry.state === 'pending') entry.state = done ? 'done' : 'dropped';
       } else if (!done) {
         const list = entries(pair);
         const at = list.findIndex((e) => e.state === 'pending');
-        list.splice(at < 0 ? list.length : at, 0, { type: 'unlink', state: 'done' });
+        list.splice(at < 0 ? list.length : at, 0, { id: '', type: 'unlink', state: 'done' });
       }
     }
   };
-  const newClient = (): PaketClient =>
+  // The wall clock: jumps by an hour either way now and then (the SDK's deadlines and
+  // staleness must not care).
+  let offset = 0;
+  Date.now = () => realNow() + offset;
+  // Frozen instances: their requests wait (on the wire) until they thaw.
+  const thawAt: number[] = [];
+  const credentials = async () => {
+    if (random() < 0.3) {
+      summary.credentialFailures++;
+      throw new TypeError('Failed to fetch'); // the app's back end did not answer
+    }
+    return { username: 'platform_demo', password: 'test_sk_platform_demo' };
+  };
+  const newClient = (_: unknown, slot: number): PaketClient =>
     createPaketClient({
-      credentials: { username: 'platform_demo', password: 'test_sk_platform_demo' },
+      credentials,
       baseUrl: emu.url,
       timeoutMs: 200,
       retry: { limit: 2, backoffLimitMs: 20 },
+      // One instance's storage bound is shorter than fake IndexedDB takes: calls time out and
+      // commit after all.
+      ...(slot === 1 ? { storageTimeoutMs: 3 } : {}),
+      reconcileEveryMs: 2000,
+      fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+        const wait = (thawAt[slot] ?? 0) - realNow();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        return fetch(input, init);
+      }) as typeof fetch,
       onEvent,
     });
   const instances = Array.from({ length: options.instances }, newClient);
@@ -253,6 +306,13 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
             } else if (error instanceof PaketHttpError) {
               count(`${type} refused ${error.status}`);
               note(pair, `${type} refused ${error.status}`);
+            } else if (error instanceof PaketStorageError) {
+              // The queue write timed out (it may still land: then outboxQueued says so).
+              count(`${type} storage ${error.reason}`);
+              note(pair, `${type} storage ${error.reason}`);
+            } else if (error instanceof PaketError) {
+              count(`${type} ${error.message.split(':')[0]}`);
+              note(pair, `${type} ${error.message}`);
             } else {
               note(pair, `${type} threw ${(error as Error).message}`);
               throw error;
@@ -266,15 +326,23 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
         await client.sessions.ensure(profile).then(
           () => count('ensure ok'),
           (error: unknown) => {
-            if (!(error instanceof PaketNetworkError || error instanceof PaketHttpError))
-              throw error;
+            if (!(error instanceof PaketError)) throw error;
             count('ensure failed (typed)');
           },
         );
-      } else if (r < 0.85) {
+      } else if (r < 0.83) {
         client.close();
-        instances[slot] = newClient(); // an app restart: a new client over the same storage
+        instances[slot] = newClient(undefined, slot); // an app restart over the same storage
         summary.restarts++;
+      } else if (r < 0.84) {
+        offset += (random() < 0.5 ? -1 : 1) * 3_600_000;
+        summary.clockJumps++;
+      } else if (r < 0.8445) {
+        thawAt[slot] = realNow() + 4500 + random() * 1500;
+        summary.freezes++;
+      } else if (r < 0.85) {
+        await client.flush();
+        count('flush');
       } else if (r >= 0.97) {
         // The service loses a profile's Session (as an operator's cleanup would).
         const session = await client.sessions.get(profile).catch(() => undefined);
@@ -296,9 +364,9 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
 
   await Promise.all(
     instances.map(async (_, slot) => {
-      while (Date.now() - started < options.durationMs) {
+      while (realNow() - started < options.durationMs) {
         await step(slot);
-        if (slot === 0 && heapWarm === undefined && Date.now() > warmAt) heapWarm = heap();
+        if (slot === 0 && heapWarm === undefined && realNow() > warmAt) heapWarm = heap();
       }
     }),
   );
@@ -307,7 +375,24 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
   for (const client of instances) client.close();
   const heapEnd = heap();
   await emu.clearFaults();
-  const final = newClient();
+  thawAt.length = 0;
+  Date.now = realNow;
+  // Let frozen instances' held requests land first (as they would, late).
+  await new Promise((r) => setTimeout(r, 6500));
+  const final = createPaketClient({
+    credentials: { username: 'platform_demo', password: 'test_sk_platform_demo' },
+    baseUrl: emu.url,
+    reconcileEveryMs: 1,
+    onEvent,
+  });
+  for (let i = 0; i < 20 && (await final.pending()).length > 0; i++) await final.flush();
+  // A reconcile of each profile heals what a late DELETE undid.
+  for (const profile of used) {
+    await final.sessions.ensure(profile);
+    await new Promise((r) => setTimeout(r, 5));
+    await final.sessions.ensure(profile);
+  }
+  await new Promise((r) => setTimeout(r, 500));
   for (let i = 0; i < 20 && (await final.pending()).length > 0; i++) await final.flush();
   // A list meets a Session the service lost and replaces it, restoring its links.
   for (const profile of used) {
@@ -374,7 +459,7 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
   summary.heapGrowthMb = Math.round(((heapEnd - (heapWarm ?? heapEnd)) / 1048576) * 10) / 10;
   summary.gcMeasured = Boolean(gc && heapWarm !== undefined);
   final.close();
-  summary.elapsedMs = Date.now() - started;
+  summary.elapsedMs = realNow() - started;
   process.off('unhandledRejection', onUnhandled);
   return summary;
 }
@@ -385,7 +470,8 @@ export function printSummary(s: SoakSummary): string {
     `faults injected: ${JSON.stringify(s.faultsInjected)}`,
     `outcomes: ${JSON.stringify(s.outcomes)}`,
     `profiles used ${s.profilesUsed}, Sessions created ${s.sessionsCreated}, lost by the service ${s.sessionsLost}, replaced by the SDK ${s.sessionsReplaced}, live ${s.sessionsLive}, duplicate Sessions ${s.duplicateSessions}`,
-    `links expected ${s.linksExpected}, found ${s.linksFound}, mismatches ${s.mismatches.length}, undone by late server-side DELETEs ${s.lateDeletes.length}`,
+    `links expected ${s.linksExpected}, found ${s.linksFound}, mismatches ${s.mismatches.length}, undone by late server-side DELETEs and not healed ${s.lateDeletes.length}, repairs made by reconcile ${s.reconciled}`,
+    `clock jumps ${s.clockJumps}, frozen instances ${s.freezes}, credentials failures ${s.credentialFailures}`,
     `unhandled rejections ${s.unhandledRejections}, heap growth after GC from a quarter of the run to its end ${s.heapGrowthMb} MB${s.gcMeasured ? '' : ' (no GC available: not measured)'}`,
     ...s.mismatches.slice(0, 10).map((m) => `  mismatch: ${m}`),
     ...s.lateDeletes.slice(0, 5).map((m) => `  late: ${m}`),
