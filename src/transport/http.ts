@@ -130,7 +130,7 @@ export function createTransport(config: TransportConfig): Transport {
   };
 
   const displayPath = (segments: readonly string[]): string =>
-    basePath + segments.map((s) => '/' + encodeSegment(s)).join('');
+    basePath + segments.map((s) => '/' + encodeSegment(s)).join('') || '/';
 
   async function attempt(
     spec: RequestSpec,
