@@ -45,9 +45,15 @@ export async function readBody(
   try {
     // Where AbortController is missing, the caller's deadline cannot abort the fetch: this
     // timer at least releases the connection.
-    timer = setTimeout(cancel, timeoutMs);
+    let late = false;
+    timer = setTimeout(() => {
+      late = true;
+      cancel();
+    }, timeoutMs);
     for (;;) {
       const { done, value } = await reader.read();
+      // A cancelled read ends like a finished one: never take a cut body for a whole one.
+      if (late) throw new Error('body read timed out');
       if (done) break;
       if (!value) continue;
       size += value.byteLength;
