@@ -62,9 +62,17 @@ export interface PaketSessionParticipant {
   created_at: string;
 }
 
-/** One entry of `GET /v1/upnext/sessions/{session_id}/participants`. */
+/**
+ * One entry of the linked publishers list: 2024 `GET /v1/upnext/sessions/{session_id}/participants`
+ * (`participant_id`), 2025 `GET /v1/sessions/upnext/{session_id}/contexts` (`context_id`, `session_id`).
+ */
 export interface PaketLinkedParticipant {
-  participant_id: string;
+  /** 2024. */
+  participant_id?: string;
+  /** 2025. */
+  context_id?: string;
+  /** 2025. */
+  session_id?: string;
   app_id: string;
   created_at: string;
 }
