@@ -15,6 +15,7 @@ import { createLinks, isTransient } from './resources/links.js';
 import { getStatus } from './resources/status.js';
 import type { StorageAdapter, StorageKind } from './storage/adapter.js';
 import { createRecordStorage, KEY_PREFIX } from './storage/records.js';
+import { DIALECTS, type Dialect } from './transport/dialect.js';
 import {
   createTransport,
   type CredentialsOption,
@@ -45,8 +46,19 @@ export interface PaketClientOptions {
   retry?: RetryOptions;
   /** Sent as `Paket-Version` to pin a dated API version, e.g. `2024-12-01`. */
   apiVersion?: string;
-  /** Sign every request with HMAC-SHA256 (`X-Paket-Timestamp`, `X-Paket-Signature`). Default `false`. */
+  /**
+   * Sign every request with HMAC-SHA256 (`X-Paket-Timestamp`, `X-Paket-Signature`), as the
+   * live API requires since 2025-10. Default `true`; `false` turns it off. When the service
+   * refuses a signature for its timestamp and tells its clock (`Date`), the request is signed
+   * again once with the corrected time, and the offset is kept for later requests.
+   */
   signRequests?: boolean;
+  /**
+   * The API dialect: `'participants'` (the 2024 docs: `POST /v1/participants`,
+   * `/v1/upnext/sessions/…`; the default) or `'contexts'` (the 2025 docs: `POST /v1/contexts`,
+   * `/v1/sessions/upnext/…`, `context_id`). Records stored under one are never read as the other.
+   */
+  dialect?: Dialect;
   /** The `fetch` to use. Default: the global `fetch`, looked up at call time. */
   fetch?: typeof fetch;
   /**
@@ -123,24 +135,57 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
       // A faulty listener must not break a call.
     }
   };
-  const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp);
+  const baseUrl = checkBaseUrl(
+    read(options, 'baseUrl') ?? DEFAULT_BASE_URL,
+    read(options, 'allowInsecureHttp'),
+  );
   const transport = createTransport({
     baseUrl,
     credentials,
-    timeoutMs: num('timeoutMs', options.timeoutMs, 10_000, 1, 2_147_483_647),
+    timeoutMs: num('timeoutMs', read(options, 'timeoutMs'), 10_000, 1, 2_147_483_647),
     retry: {
-      limit: num('retry.limit', retry.limit, 2, 0, 10, true),
-      backoffLimitMs: num('retry.backoffLimitMs', retry.backoffLimitMs, 10_000, 0, 3.6e6),
-      maxRetryAfterMs: num('retry.maxRetryAfterMs', retry.maxRetryAfterMs, 60_000, 0, 3.6e6),
+      limit: num('retry.limit', read(retry, 'limit', 'retry.'), 2, 0, 10, true),
+      backoffLimitMs: num(
+        'retry.backoffLimitMs',
+        read(retry, 'backoffLimitMs', 'retry.'),
+        10_000,
+        0,
+        3.6e6,
+      ),
+      maxRetryAfterMs: num(
+        'retry.maxRetryAfterMs',
+        read(retry, 'maxRetryAfterMs', 'retry.'),
+        60_000,
+        0,
+        3.6e6,
+      ),
     },
     apiVersion: check(
       'apiVersion',
-      options.apiVersion,
+      read(options, 'apiVersion'),
       (v) => typeof v === 'string' && /^[\w.-]{1,64}$/.test(v),
       'must be a version name such as 2024-12-01',
     ),
-    signRequests: options.signRequests === true,
-    fetch: check('fetch', options.fetch, (v) => typeof v === 'function', 'must be a function'),
+    signRequests:
+      check(
+        'signRequests',
+        read(options, 'signRequests'),
+        (v) => typeof v === 'boolean',
+        'must be true or false',
+      ) !== false,
+    dialect:
+      check(
+        'dialect',
+        read(options, 'dialect'),
+        (v) => DIALECTS.indexOf(v) >= 0,
+        `must be one of ${DIALECTS.map((d) => `'${d}'`).join(', ')}`,
+      ) ?? 'participants',
+    fetch: check(
+      'fetch',
+      read(options, 'fetch'),
+      (v) => typeof v === 'function',
+      'must be a function',
+    ),
     emit,
   });
   const storage = createRecordStorage({
@@ -167,8 +212,11 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
   const requests: Transport = {
     ...transport,
     request: (spec) => {
+      // The request asks for the credentials first (so a failure names the call), then the
+      // check reuses them.
+      const response = transport.request(spec);
       namespace.check();
-      return transport.request(spec);
+      return response;
     },
   };
   const coordinator = createCoordinator({
@@ -275,29 +323,41 @@ const publicCalls = <T>(r: IdentityResource<T>): IdentityResource<T> => ({
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
-function checkBaseUrl(value: unknown, allowInsecureHttp: boolean | undefined): string {
-  let url: URL | undefined;
+/** Each rule a `baseUrl` must meet, and what is said when it does not. */
+function baseUrlProblem(value: unknown, allowInsecureHttp: unknown): string | undefined {
+  if (typeof value !== 'string') return 'must be a string';
+  let url: URL;
   try {
-    url = new URL(value as string);
+    url = new URL(value);
   } catch {
-    // reported below
+    return 'must be an absolute URL (such as https://api.paket.tv/v1)';
   }
-  if (
-    typeof value !== 'string' ||
-    !url ||
-    !/^https?:$/.test(url.protocol) ||
-    url.username ||
-    url.password ||
-    url.search ||
-    url.hash ||
-    (url.protocol === 'http:' && !LOOPBACK.test(url.hostname) && allowInsecureHttp !== true)
-  ) {
-    throw new PaketInputError(
-      'baseUrl',
-      'must be an absolute https: URL (http: only on loopback or with allowInsecureHttp) without credentials, query or fragment',
-    );
+  if (!/^https?:$/.test(url.protocol)) return `must use https: (not ${url.protocol})`;
+  if (url.username || url.password) {
+    return 'must not contain credentials (pass them as the credentials option)';
   }
+  if (url.search) return 'must not contain a query';
+  if (url.hash || value.indexOf('#') >= 0) return 'must not contain a fragment';
+  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname) && allowInsecureHttp !== true) {
+    return 'must use https: (plain http: only on loopback, or with allowInsecureHttp: true)';
+  }
+  return undefined;
+}
+
+function checkBaseUrl(value: unknown, allowInsecureHttp: unknown): string {
+  const problem = baseUrlProblem(value, allowInsecureHttp);
+  if (problem) throw new PaketInputError('baseUrl', problem);
+  const url = new URL(value as string);
   return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+/** `object[name]`; a getter that throws is a PaketInputError naming the option. */
+function read<O extends object, K extends keyof O>(object: O, name: K, prefix = ''): O[K] {
+  try {
+    return object[name];
+  } catch {
+    throw new PaketInputError(prefix + String(name), 'could not be read (its getter threw)');
+  }
 }
 
 /** The option's value when it is given and `valid`, else a PaketInputError. */

@@ -10,6 +10,7 @@ export type PaketEvent =
       path: string;
       /** 0 for the first attempt, 1 for the first retry, and so on. */
       attempt: number;
+      /** Test credentials: a `test_sk` secret, or an earlier answer with `Paket-Response-Type: Test`. */ test?: true;
     }
   | {
       /** An attempt failed; after the backoff, attempt number `attempt` is being sent. */

@@ -20,3 +20,7 @@ export class PaketError extends Error {
     }
   }
 }
+
+/** How a message names a call: `POST /v1/sessions`, or `Paket request` when none is known. */
+export const callName = (method: string, path: string): string =>
+  (method + ' ' + path).trim() || 'Paket request';

@@ -1,4 +1,4 @@
-import { PaketError } from './PaketError.js';
+import { callName, PaketError } from './PaketError.js';
 
 /**
  * The service could not be reached (offline, DNS, connection refused or dropped) after
@@ -12,7 +12,7 @@ export class PaketNetworkError extends PaketError {
   queued: boolean;
 
   constructor(method: string, path: string, cause?: unknown, reason = 'network error') {
-    super(`${method} ${path} failed: ${reason}`, method, path, { cause });
+    super(`${callName(method, path)} failed: ${reason}`, method, path, { cause });
     this.name = 'PaketNetworkError';
     this.queued = false;
   }

@@ -1,17 +1,22 @@
+import { dialectTable } from '../transport/dialect.js';
 import type { Transport } from '../transport/http.js';
-import { checkString, expectObject } from './validate.js';
+import { checkIdempotencyKey, reduceAnswer } from './validate.js';
 
 /** Options of a create call. */
 export interface CreateOptions {
   /**
-   * The Idempotency-Key to send (at most 255 characters). A retry of a create that may
-   * have reached the service must pass the key of the first attempt; the service then
-   * answers with the same object instead of making a second one. Default: a new v4 UUID.
+   * The Idempotency-Key to send (1 to 255 visible ASCII characters). A retry of a create
+   * that may have reached the service must pass the key of the first attempt; the service
+   * then answers with the same object instead of making a second one. Default: a new v4 UUID.
    */
   idempotencyKey?: string;
 }
 
-/** One `POST` to `segment` whose answer must carry a string `idField`. */
+/**
+ * One `POST` to `segment` (`sessions`, `participants` or `contexts`). The answer is reduced
+ * to the documented fields of a Session, Participant or Context in the transport's dialect,
+ * its `idField` checked by the ID rule; anything else is a `PaketHttpError`.
+ */
 export async function createObject<T>(
   transport: Transport,
   segment: string,
@@ -19,13 +24,20 @@ export async function createObject<T>(
   options: CreateOptions = {},
 ): Promise<T> {
   const segments = [segment];
+  const path = transport.displayPath(segments);
   const key = options.idempotencyKey;
-  if (key !== undefined)
-    checkString('idempotencyKey', key, 'POST', transport.displayPath(segments));
+  if (key !== undefined) checkIdempotencyKey(key, 'POST', path);
   const response = await transport.request({
     method: 'POST',
     segments,
     ...(key ? { idempotencyKey: key } : {}),
   });
-  return expectObject<T>(response, 'POST', transport.displayPath(segments), idField);
+  const fields = dialectTable(transport.dialect).fields;
+  return reduceAnswer<T>(
+    response,
+    'POST',
+    path,
+    idField,
+    segment === 'sessions' ? fields.session : fields.publisher,
+  );
 }

@@ -212,7 +212,7 @@ export async function reconcile(
   if (!force && !reconcileDue(before, profileId, now, reconcileEveryMs)) return;
   const session = await links.current(profileId, false, before);
   if (!session) return;
-  const service: PaketLinkedParticipant[] = [];
+  const service: (PaketLinkedParticipant & { participant_id: string })[] = [];
   let nextKey: unknown;
   for (let page = 0; page < 100; page++) {
     const response = await transport.request({
@@ -223,7 +223,8 @@ export async function reconcile(
     const body = response.body as { items?: unknown; next_key?: unknown } | undefined;
     if (!body || !Array.isArray(body.items)) break;
     for (const item of body.items as PaketLinkedParticipant[]) {
-      if (item && typeof item.participant_id === 'string') service.push(item);
+      const id = item && (item.participant_id ?? item.context_id);
+      if (typeof id === 'string') service.push({ ...item, participant_id: id });
     }
     nextKey = body.next_key;
     if (nextKey === undefined || nextKey === null || body.items.length === 0) break;

@@ -1,13 +1,20 @@
 // The HTTP transport: the only module that imports ky. Everything a request needs on the
-// wire lives here: Basic auth, JSON, Idempotency-Key, signing, retries, per-attempt
-// timeouts, and the translation of every failure into a typed Paket error.
+// wire lives here: Basic auth, JSON, Idempotency-Key, signing (with clock-skew correction),
+// retries, per-attempt deadlines that cover the body, a body size cap, no redirects, and the
+// translation of every failure into a typed Paket error.
 import ky, { HTTPError, TimeoutError } from 'ky';
 import type { PaketEvent } from '../events.js';
+import { PaketError } from '../errors/PaketError.js';
 import { PaketHttpError } from '../errors/PaketHttpError.js';
 import { PaketInputError } from '../errors/PaketInputError.js';
 import { PaketNetworkError } from '../errors/PaketNetworkError.js';
 import { PaketTimeoutError } from '../errors/PaketTimeoutError.js';
-import { base64Utf8, hashText } from './encoding.js';
+import { BodyTooLarge, MAX_BODY_BYTES, readBody } from './body.js';
+import type { Dialect } from './dialect.js';
+import { base64Utf8 } from './encoding.js';
+import { requestedWaitMs } from './limits.js';
+import { isTestSecret, namespaceOf } from './namespace.js';
+import { scrub, serviceWords } from './scrub.js';
 import { uuidv4 } from './uuid.js';
 
 /** API credentials: the client's API Username and API Secret Key. */
@@ -26,7 +33,11 @@ export interface RetryOptions {
   limit?: number;
   /** Cap of the computed exponential backoff, in ms (a server's `Retry-After` is not capped by it). Default 10,000. */
   backoffLimitMs?: number;
-  /** A `Retry-After` longer than this, in ms, is not waited for: the call fails at once. Default 60,000. */
+  /**
+   * A wait asked by the server (`Retry-After`, `RateLimit-Reset`, `X-RateLimit-Reset`,
+   * `X-RateLimit-Retry-After`, `X-Rate-Limit-Reset`) longer than this, in ms, is not waited
+   * for: the call fails at once. Default 60,000.
+   */
   maxRetryAfterMs?: number;
 }
 
@@ -37,6 +48,8 @@ export interface TransportConfig {
   retry: Required<RetryOptions>;
   apiVersion: string | undefined;
   signRequests: boolean;
+  /** The API dialect; default `'participants'`. */
+  dialect?: Dialect;
   fetch: typeof fetch | undefined;
   emit: (event: PaketEvent) => void;
 }
@@ -63,16 +76,19 @@ export interface TransportResponse {
   status: number;
   /** Parsed JSON, or `undefined` for an empty body. */
   body: unknown;
+  /** The answer carried `Paket-Response-Type: Test` (test credentials). */
+  test?: boolean;
 }
 
 export interface Transport {
+  /** The dialect this transport speaks. */
+  readonly dialect: Dialect;
   /** The path a spec names, as errors show it (for example `/v1/sessions`). */
   displayPath(segments: readonly string[]): string;
   request(spec: RequestSpec): Promise<TransportResponse>;
   /**
-   * A short opaque name for this API origin and username, for keying stored records:
-   * records of test and live credentials, or of two clients, never mix, and no credential
-   * is written to storage.
+   * A short opaque name for this API base URL, username, dialect and test-or-live secret,
+   * for keying stored records ({@link namespaceOf}); asks the credentials function.
    */
   namespace(): Promise<string>;
 }
@@ -80,41 +96,62 @@ export interface Transport {
 const RETRY_STATUS = [408, 409, 429, 500, 502, 503, 504];
 const BASE_DELAY_MS = 300;
 const BODY_PREVIEW = 1000;
+/** A refusal of a signed request is taken for clock skew only past this offset. */
+const SKEW_MIN_MS = 30_000;
+const SKEW_WORDS = /timestamp|signature|expired|clock|skew|window/i;
 
-/** Builds the transport. Does no I/O. */
+/** Encodes one path segment so that no dot-segment survives (`.` → `%2E`). */
+export const encodeSegment = (segment: string): string =>
+  encodeURIComponent(segment).replace(/\./g, '%2E');
+
+/** Builds the transport. Does no I/O. Malformed object credentials throw a `PaketInputError`. */
 export function createTransport(config: TransportConfig): Transport {
   const basePath = new URL(config.baseUrl).pathname.replace(/\/+$/, '');
+  const origin = new URL(config.baseUrl).origin;
+  const dialect: Dialect = config.dialect ?? 'participants';
+  if (typeof config.credentials !== 'function') checkCredentials(config.credentials, true);
   let cached: Promise<PaketCredentials> | undefined;
+  /** Offset of the service's clock from this device's, learnt from a refused signature. */
+  let skewMs = 0;
+  let sawTest = false;
 
-  const credentials = (refresh = false): Promise<PaketCredentials> => {
+  const credentials = (
+    method: string,
+    path: string,
+    refresh = false,
+  ): Promise<PaketCredentials> => {
     if (!cached || refresh) {
-      const source = config.credentials;
-      cached = new Promise<PaketCredentials>((resolve) =>
-        resolve(typeof source === 'function' ? source() : source),
-      ).then(checkCredentials, (error: unknown) => {
-        // The app's credentials function failed (its back end is unreachable): a typed,
-        // transient failure, so that a queued operation stays queued.
-        throw new PaketNetworkError('', '', error, 'credentials function failed');
+      cached = askCredentials(config.credentials, config.timeoutMs).catch((error: unknown) => {
+        cached = undefined;
+        const why = error instanceof PaketInputError ? error.message : 'the function failed';
+        throw new PaketNetworkError(
+          method,
+          path,
+          error instanceof PaketInputError ? undefined : error,
+          `credentials unavailable (${why})`,
+        );
       });
-      cached.catch(() => (cached = undefined));
     }
     return cached;
   };
 
   const displayPath = (segments: readonly string[]): string =>
-    basePath + segments.map((s) => '/' + encodeURIComponent(s)).join('');
+    basePath + segments.map((s) => '/' + encodeSegment(s)).join('') || '/';
 
   async function attempt(
     spec: RequestSpec,
     creds: PaketCredentials,
     key: string | undefined,
+    seen: { date?: string },
   ): Promise<TransportResponse> {
     const path = displayPath(spec.segments);
     const url = config.baseUrl + path.slice(basePath.length);
     const rawBody = spec.body === undefined ? '' : JSON.stringify(spec.body);
+    const basic = base64Utf8(`${creds.username}:${creds.password}`);
+    const secrets = [creds.password, basic];
     const headers: Record<string, string> = {
       accept: 'application/json',
-      authorization: 'Basic ' + base64Utf8(`${creds.username}:${creds.password}`),
+      authorization: 'Basic ' + basic,
     };
     if (rawBody) headers['content-type'] = 'application/json';
     if (key) headers['idempotency-key'] = key;
@@ -128,6 +165,10 @@ export function createTransport(config: TransportConfig): Transport {
         query += `${query ? '&' : '?'}${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
       }
     }
+    const refuse = (status: number, code: string, reason: string): PaketHttpError =>
+      new PaketHttpError(spec.method, path, status, undefined, reason, code);
+    /** Body texts read by the fetch below, by answer. */
+    const texts = new WeakMap<object, string>();
 
     let response: Response;
     try {
@@ -138,26 +179,67 @@ export function createTransport(config: TransportConfig): Transport {
         timeout: config.timeoutMs,
         throwHttpErrors: true,
         // ky hands over a Request whose body it has cloned into a stream (to keep one for
-        // retries); uploading a stream costs more than the string it came from.
-        fetch: (input, init) => {
+        // retries); uploading a stream costs more than the string it came from. The body is
+        // read here, inside ky's per-attempt deadline, so the deadline covers it too.
+        fetch: async (input, init) => {
           const request = input as Request;
+          // The outbox's fence: an instance that lost the outbox (taken over, frozen since it
+          // last confirmed it) sends nothing.
           if (spec.guard && !spec.guard()) {
-            return Promise.reject(
-              new PaketNetworkError(
-                spec.method,
-                path,
-                undefined,
-                'not sent: the outbox moved to another app instance',
-              ),
+            throw new PaketNetworkError(
+              spec.method,
+              path,
+              undefined,
+              'not sent: the outbox moved to another app instance',
             );
           }
-          return (config.fetch ?? globalThis.fetch)(request.url, {
+          const answer: unknown = await (config.fetch ?? globalThis.fetch)(request.url, {
             ...init,
             method: request.method,
             headers: request.headers,
             signal: request.signal,
+            // Never followed: the client's headers must not go to another origin. `manual`
+            // (not `error`) so that a redirect is told apart from an outage.
+            redirect: 'manual',
             ...(rawBody ? { body: rawBody } : {}),
           });
+          const r = answer as Partial<Response> | null;
+          if (
+            !r ||
+            typeof r !== 'object' ||
+            typeof r.status !== 'number' ||
+            !r.headers ||
+            typeof r.headers.get !== 'function' ||
+            typeof r.text !== 'function'
+          ) {
+            throw refuse(
+              0,
+              'not_a_response',
+              '"fetch" resolved to something that is not a Response',
+            );
+          }
+          const res = r as Response;
+          const moved = res.url ? new URL(res.url, url).origin !== origin : false;
+          if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400) || moved) {
+            throw refuse(
+              res.status,
+              'redirect',
+              `redirect refused (HTTP ${res.status || 'redirect'}); the SDK never follows redirects`,
+            );
+          }
+          try {
+            texts.set(res, await readBody(res, MAX_BODY_BYTES, config.timeoutMs));
+          } catch (error) {
+            if (error instanceof BodyTooLarge) {
+              throw refuse(
+                res.status,
+                'body_too_large',
+                `answer larger than ${MAX_BODY_BYTES} bytes`,
+              );
+            }
+            throw error;
+          }
+          return res;
         },
         retry: {
           limit: config.retry.limit,
@@ -171,13 +253,18 @@ export function createTransport(config: TransportConfig): Transport {
           jitter: (ms) => ms / 2 + (Math.random() * ms) / 2,
           retryOnTimeout: true,
           shouldRetry: ({ error }) => {
-            if (error instanceof PaketNetworkError) return false;
+            // Answers the SDK refused (redirect, too large, not a Response) are not retried.
+            if (error instanceof PaketError) return false;
             if (error instanceof HTTPError) {
+              const status = error.response.status;
               // 409: the same key is still executing; only a keyed request may wait for it.
-              if (error.response.status === 409) return key ? undefined : false;
-              // ky would wait at most maxRetryAfter; a longer wait fails the call at once instead.
-              const header = error.response.headers.get('retry-after');
-              if (header && retryAfterMs(header) > config.retry.maxRetryAfterMs) return false;
+              if (status === 409) return key ? undefined : false;
+              if (RETRY_STATUS.indexOf(status) < 0) return undefined;
+              // ky would wait at most maxRetryAfter; a longer wait fails the call at once
+              // instead, and an unreadable one gets the SDK's own backoff.
+              const wait = requestedWaitMs(error.response.headers);
+              if (wait !== undefined && wait !== wait) return true;
+              if (wait !== undefined && wait > config.retry.maxRetryAfterMs) return false;
             }
             return undefined;
           },
@@ -185,11 +272,17 @@ export function createTransport(config: TransportConfig): Transport {
         hooks: {
           beforeRequest: [
             async (request, _options, { retryCount }) => {
-              config.emit({ type: 'request', method: spec.method, path, attempt: retryCount });
+              config.emit({
+                type: 'request',
+                method: spec.method,
+                path,
+                attempt: retryCount,
+                ...(sawTest || isTestSecret(creds.password) ? { test: true as const } : {}),
+              });
               if (config.signRequests) {
-                const timestamp = String(Date.now());
+                const timestamp = String(Math.round(Date.now() + skewMs));
                 request.headers.set('x-paket-timestamp', timestamp);
-                // Loaded on demand: apps that do not sign never download the HMAC code.
+                // Loaded on demand: the HMAC code is its own chunk.
                 const { paketSignature } = await import('./sign.js');
                 request.headers.set(
                   'x-paket-signature',
@@ -212,86 +305,156 @@ export function createTransport(config: TransportConfig): Transport {
         },
       });
     } catch (error) {
-      throw await toPaketError(error, spec.method, path, config.timeoutMs);
+      if (error instanceof HTTPError) {
+        const res = error.response;
+        const date = res.headers.get('date');
+        if (date) seen.date = date;
+        const answer = parse(texts.get(res) ?? '', secrets);
+        const body = 'text' in answer ? answer.text : answer.json;
+        const words = serviceWords(body, secrets);
+        let reason = `HTTP ${res.status}`;
+        if (words.code) reason += ` ${words.code}`;
+        if (words.message) reason += `: ${words.message}`;
+        if (res.status === 404 && !/\/v1$/.test(basePath)) {
+          reason += ` (the baseUrl does not end in /v1: did you mean ${origin}${basePath}/v1?)`;
+        }
+        throw new PaketHttpError(spec.method, path, res.status, body, reason, words.code);
+      }
+      if (error instanceof TimeoutError) {
+        throw new PaketTimeoutError(spec.method, path, config.timeoutMs);
+      }
+      if (error instanceof PaketError) throw error;
+      // fetch rejects with a TypeError for every network failure; keep it only as `cause`.
+      throw new PaketNetworkError(spec.method, path, error);
     }
 
-    const { status } = response;
-    let body: Body;
-    try {
-      body = await readBody(response);
-    } catch (error) {
-      throw new PaketNetworkError(
-        spec.method,
-        path,
-        error,
-        'connection lost while reading the answer',
-      );
-    }
-    if ('text' in body) {
+    const test = /^test$/i.test(response.headers.get('paket-response-type') ?? '');
+    if (test) sawTest = true;
+    const answer = parse(texts.get(response) ?? '', secrets);
+    if ('text' in answer) {
       throw new PaketHttpError(
         spec.method,
         path,
-        status,
-        body.text,
-        `HTTP ${status} with a body that is not JSON`,
+        response.status,
+        answer.text,
+        `HTTP ${response.status} with a body that is not JSON`,
+        'invalid_answer',
       );
     }
-    return { status, body: body.json };
+    const body = answer.json;
+    return { status: response.status, body, ...(test ? { test } : {}) };
   }
 
   return {
+    dialect,
     displayPath,
     namespace: async () => {
-      const { username } = await credentials();
-      return hashText(`${config.baseUrl}\n${username}`);
+      const { username, password } = await credentials('', '');
+      return namespaceOf(config.baseUrl, username, dialect, isTestSecret(password));
     },
     async request(spec) {
       const key =
         spec.method === 'POST' || spec.method === 'PUT'
           ? (spec.idempotencyKey ?? uuidv4())
           : undefined;
-      const first = await credentials();
-      try {
-        return await attempt(spec, first, key);
-      } catch (error) {
-        // A rotated secret: ask the credentials function once more, then try once more.
-        if (
-          error instanceof PaketHttpError &&
-          error.status === 401 &&
-          typeof config.credentials === 'function'
-        ) {
-          config.emit({ type: 'credentialsRefresh', method: spec.method, path: error.path });
-          return attempt(spec, await credentials(true), key);
+      const path = displayPath(spec.segments);
+      let creds = await credentials(spec.method, path);
+      let skewTried = false;
+      let refreshed = false;
+      for (;;) {
+        const seen: { date?: string } = {};
+        try {
+          return await attempt(spec, creds, key, seen);
+        } catch (error) {
+          // A refused signature and the service's Date: sign again once with its clock.
+          if (!skewTried && config.signRequests && isSkewRefusal(error) && seen.date) {
+            skewTried = true;
+            // Date has whole seconds: its middle is the best guess.
+            const offset = Date.parse(seen.date) + 500 - Date.now();
+            if (offset === offset && Math.abs(offset - skewMs) > SKEW_MIN_MS) {
+              skewMs = offset;
+              continue;
+            }
+          }
+          // A rotated secret: ask the credentials function once more, then try once more.
+          if (
+            !refreshed &&
+            error instanceof PaketHttpError &&
+            error.status === 401 &&
+            typeof config.credentials === 'function'
+          ) {
+            refreshed = true;
+            config.emit({ type: 'credentialsRefresh', method: spec.method, path });
+            creds = await credentials(spec.method, path, true);
+            continue;
+          }
+          throw error;
         }
-        throw error;
       }
     },
   };
 }
 
-function checkCredentials(value: PaketCredentials): PaketCredentials {
-  if (
-    !value ||
-    typeof value.username !== 'string' ||
-    typeof value.password !== 'string' ||
-    value.username === '' ||
-    value.password === ''
-  ) {
-    throw new PaketInputError(
-      'credentials',
-      'must be { username, password } with non-empty strings',
-    );
+function isSkewRefusal(error: unknown): boolean {
+  if (!(error instanceof PaketHttpError) || (error.status !== 401 && error.status !== 403)) {
+    return false;
   }
-  if (value.username.indexOf(':') !== -1) {
-    throw new PaketInputError('credentials.username', 'must not contain ":"');
-  }
-  return value;
+  const words = serviceWords(error.body, []);
+  return SKEW_WORDS.test(`${words.code ?? ''} ${words.message ?? ''}`);
 }
 
-/** A `Retry-After` value (seconds or an HTTP date) in ms; NaN when unreadable. */
-function retryAfterMs(header: string): number {
-  const seconds = Number(header);
-  return seconds === seconds ? seconds * 1000 : Date.parse(header) - Date.now();
+/** The credentials the option gives, within `timeoutMs`, checked. */
+function askCredentials(source: CredentialsOption, timeoutMs: number): Promise<PaketCredentials> {
+  return new Promise<PaketCredentials>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const done = (): void => clearTimeout(timer);
+    new Promise<PaketCredentials>((r) => r(typeof source === 'function' ? source() : source))
+      .then((value) => checkCredentials(value, false))
+      .then(
+        (value) => {
+          done();
+          resolve(value);
+        },
+        (error: unknown) => {
+          done();
+          reject(error);
+        },
+      );
+  });
+}
+
+/**
+ * `value` when it is `{ username, password }` with non-empty strings (and no `:` in the
+ * username), else a `PaketInputError` naming the field. `fromOption`: the object given to
+ * `createPaketClient`, whose getters may throw.
+ */
+function checkCredentials(value: unknown, fromOption: boolean): PaketCredentials {
+  const where = fromOption ? 'credentials' : 'credentials()';
+  let username: unknown;
+  let password: unknown;
+  try {
+    if (!value || typeof value !== 'object') {
+      throw new PaketInputError(where, 'must be { username, password }');
+    }
+    username = (value as PaketCredentials).username;
+    password = (value as PaketCredentials).password;
+  } catch (error) {
+    if (error instanceof PaketInputError) throw error;
+    throw new PaketInputError(where, 'could not be read');
+  }
+  if (typeof username !== 'string' || username === '') {
+    throw new PaketInputError(`${where}.username`, 'must be a non-empty string');
+  }
+  if (username.indexOf(':') !== -1) {
+    throw new PaketInputError(`${where}.username`, 'must not contain ":"');
+  }
+  if (typeof password !== 'string' || password === '') {
+    throw new PaketInputError(`${where}.password`, 'must be a non-empty string');
+  }
+  return { username, password };
 }
 
 function describe(error: unknown): string {
@@ -300,35 +463,25 @@ function describe(error: unknown): string {
   return 'network error';
 }
 
-async function toPaketError(
-  error: unknown,
-  method: string,
-  path: string,
-  timeoutMs: number,
-): Promise<Error> {
-  if (error instanceof HTTPError) {
-    const body = await readBody(error.response).catch(() => ({ json: undefined }));
-    return new PaketHttpError(
-      method,
-      path,
-      error.response.status,
-      'text' in body ? body.text : body.json,
-    );
-  }
-  if (error instanceof TimeoutError) return new PaketTimeoutError(method, path, timeoutMs);
-  if (error instanceof PaketInputError || error instanceof PaketNetworkError) return error;
-  // fetch rejects with a TypeError for every network failure; keep it only as `cause`.
-  return new PaketNetworkError(method, path, error);
-}
-
-type Body = { json: unknown } | { text: string };
-
-/** The answer's body: parsed JSON (`undefined` when empty), or its text cut to 1,000 characters. */
-async function readBody(response: Response): Promise<Body> {
-  const text = await response.text();
+/**
+ * A body text, secrets scrubbed: parsed JSON (`undefined` when empty), or its text cut to
+ * 1,000 characters when it is not JSON.
+ */
+function parse(text: string, secrets: readonly string[]): { json: unknown } | { text: string } {
+  if (text === '') return { json: undefined };
+  let value: unknown;
   try {
-    return { json: text === '' ? undefined : (JSON.parse(text) as unknown) };
+    value = JSON.parse(text);
   } catch {
-    return { text: text.slice(0, BODY_PREVIEW) };
+    return { text: scrub(text, secrets).slice(0, BODY_PREVIEW) };
+  }
+  // A secret can hide in JSON escapes: check the parsed value as text.
+  const json = JSON.stringify(value);
+  if (!secrets.some((s) => s && json.indexOf(s) >= 0)) return { json: value };
+  const clean = scrub(json, secrets);
+  try {
+    return { json: JSON.parse(clean) as unknown };
+  } catch {
+    return { text: clean.slice(0, BODY_PREVIEW) };
   }
 }

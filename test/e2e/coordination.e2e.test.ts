@@ -75,7 +75,10 @@ describe('across pages in Chromium', () => {
   it('a page frozen while it delivers holds the outbox: the other page queues, nothing is sent twice or out of order', async () => {
     const p = await participant();
     const context = await launch(newProfileDir());
-    const [a, b] = await Promise.all([0, 1].map(() => openSdkPage(context, env.web.origin)));
+    const [a, b] = (await Promise.all([0, 1].map(() => openSdkPage(context, env.web.origin)))) as [
+      Page,
+      Page,
+    ];
     await boot(a);
     await boot(b);
     const session = await a.evaluate(

@@ -528,7 +528,7 @@ describe('hostile input (issue 19)', () => {
       await client.sessions.link(name, { appId: APP, participantId: p });
       expect((await client.sessions.linked(name)).map((l) => l.participant_id)).toEqual([p]);
       const listed: string[] = [];
-      for await (const l of client.sessions.participants(name)) listed.push(l.participant_id);
+      for await (const l of client.sessions.participants(name)) listed.push(l.participant_id!);
       expect(listed).toEqual([p]);
       await client.sessions.ensure(name); // a reconcile's clock starts, and one runs
       await client.sessions.unlink(name, p);
