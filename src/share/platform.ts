@@ -4,8 +4,10 @@ import type { IncomingShare, Sender, ShareChannel, ShareClaim, ShareStatus } fro
 
 /**
  * What the platform does with senders its platform cannot vouch for (webOS launch
- * parameters, a URL fragment): `'refuse'`, `'known-app-ids'` (accept only an `app_id` that
- * the allow-list maps some sender to; the default), or `'accept'`.
+ * parameters, a URL fragment, a Tizen message without a reply port): `'refuse'`,
+ * `'known-app-ids'` (accept only an `app_id` that the allow-list maps some sender to), or
+ * `'accept'`. Default: `'refuse'` on Tizen and Firebolt, where an honest sender is always
+ * attested, `'known-app-ids'` on webOS and the web.
  */
 export type UnattestedPolicy = 'refuse' | 'known-app-ids' | 'accept';
 
@@ -16,7 +18,7 @@ export interface ReceiveOptions {
    * share. An attested sender must be listed and must share exactly its `app_id`.
    */
   senders: Record<string, string>;
-  /** See {@link UnattestedPolicy}. Default `'known-app-ids'`. */
+  /** See {@link UnattestedPolicy}. */
   unattested?: UnattestedPolicy;
   /**
    * Links the share, usually `(s) => client.sessions.link(activeProfile(), s)`. A rejection
@@ -43,7 +45,9 @@ function checkSender(claim: ShareClaim, from: Sender, o: ReceiveOptions): void {
     }
     return;
   }
-  const policy = o.unattested ?? 'known-app-ids';
+  const policy =
+    o.unattested ??
+    (from.platform === 'tizen' || from.platform === 'firebolt' ? 'refuse' : 'known-app-ids');
   if (policy === 'accept') return;
   if (policy === 'known-app-ids') {
     for (const k in o.senders) if (own.call(o.senders, k) && o.senders[k] === claim.appId) return;

@@ -71,27 +71,33 @@ export function tizenChannel(options: TizenChannelOptions = {}): ShareChannel {
       const control = new t.ApplicationControl(SHARE_OPERATION, null, null, null, [
         new t.ApplicationControlData(KEY, [wire]),
       ]);
-      app.launchAppControl(
-        control,
-        options.platformAppId,
-        null,
-        (e) => {
-          cancel();
-          reject(shareError('unavailable', e.name, 'Application Control launch failed'));
-        },
-        {
-          onsuccess(data?: TizenAppControlData[]) {
+      try {
+        app.launchAppControl(
+          control,
+          options.platformAppId,
+          null,
+          (e) => {
             cancel();
-            resolve(valueOf(data));
+            reject(shareError('unavailable', e.name, 'Application Control launch failed'));
           },
-          onfailure() {
-            cancel();
-            reject(
-              shareError('refused', 'reply-failure', 'the platform app answered with a failure'),
-            );
+          {
+            onsuccess(data?: TizenAppControlData[]) {
+              cancel();
+              resolve(valueOf(data));
+            },
+            onfailure() {
+              cancel();
+              reject(
+                shareError('refused', 'reply-failure', 'the platform app answered with a failure'),
+              );
+            },
           },
-        },
-      );
+        );
+      } catch (error) {
+        cancel();
+        const name = (error as { name?: string } | null)?.name ?? 'launch';
+        reject(shareError('unavailable', name, 'Application Control launch failed', error));
+      }
     });
 
   return {

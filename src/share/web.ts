@@ -24,7 +24,10 @@ export interface WebChannelOptions {
   platformOrigin?: string;
   /** Publisher: the platform's window when it is open (an `opener`, a `window.open` result, an iframe). */
   target?: () => MessageWindow | null | undefined;
-  /** Publisher: a platform URL to open with `#paket=…` when `target` gives no window. */
+  /**
+   * Publisher: a platform URL to open with `#paket=…` when `target` gives no window; the
+   * window opened then receives the next shares by postMessage.
+   */
   launchUrl?: string;
   /** The window to use. Default: the global `window`. */
   window?: WebWindow;
@@ -53,13 +56,16 @@ function exactOrigin(value: string | undefined): string {
 /** A {@link ShareChannel} over `postMessage` and URL fragments. */
 export function webChannel(options: WebChannelOptions = {}): ShareChannel {
   const w = (): WebWindow => options.window ?? (globalThis as unknown as WebWindow);
+  let launched: (MessageWindow & { closed?: boolean }) | undefined;
   return {
     platform: 'web',
     send(wire, { timeoutMs, accepts }) {
       return new Promise<string | undefined>((resolve, reject) => {
         const origin = exactOrigin(options.platformOrigin);
         if (utf8Length(wire) > MAX_WIRE_BYTES) throw shareError('too-large', 'size', 'over 16 KiB');
-        const target = options.target && options.target();
+        const target =
+          (options.target && options.target()) ||
+          (launched && !launched.closed ? launched : undefined);
         if (!target) {
           const win = w();
           if (!options.launchUrl || !win.open) {
@@ -69,7 +75,7 @@ export function webChannel(options: WebChannelOptions = {}): ShareChannel {
           if (url.origin !== origin)
             throw shareError('invalid', 'launchUrl', 'launchUrl is not on platformOrigin');
           url.hash = FRAGMENT + encodeURIComponent(wire);
-          win.open(url.href, '_blank');
+          launched = (win.open(url.href, 'paket-platform') as typeof launched) || undefined;
           resolve(undefined); // a launch has no reply path
           return;
         }
