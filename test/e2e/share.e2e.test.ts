@@ -1,6 +1,7 @@
 // The hand-off end to end in headless Chromium: one page per app, each app on its own
 // origin, the platform fakes' system side in the harness (test/helpers/platforms), the
 // emulator as the service. The publisher page shares, the platform page links.
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TvSystem, type Kind } from '../helpers/platforms/tv';
@@ -67,6 +68,13 @@ const opts: Record<Exclude<Kind, 'web'>, { publisher: object; platform: object }
 async function pair(kind: Exclude<Kind, 'web'>) {
   context = await launch(newProfileDir());
   const tv = await TvSystem.create(context);
+  // The shared static server has no type for .mjs (the Firebolt SDK's files): serve them as JS.
+  await context.route('**/*.mjs', (route) =>
+    route.fulfill({
+      path: new URL(`../..${new URL(route.request().url()).pathname}`, import.meta.url).pathname,
+      contentType: 'text/javascript',
+    }),
+  );
   tv.install(PLATFORM_APP, kind, `${env.a.origin}/test/e2e/pages/share.html?kind=${kind}`);
   tv.install(PUBLISHER_APP, kind, `${env.b.origin}/test/e2e/pages/share.html?kind=${kind}`);
   tv.install(EVIL_APP, kind, `${env.c.origin}/test/e2e/pages/share.html?kind=${kind}`);
@@ -120,6 +128,52 @@ describe.each(['tizen', 'firebolt'] as const)('%s: shares with an acknowledgemen
     await tv.close(PLATFORM_APP);
     expect(await publish()).toMatchObject({
       error: { name: 'PaketShareError', reason: 'unavailable' },
+    });
+  });
+});
+
+describe('firebolt: contract over the distributor transport, next to the real @firebolt-js/sdk', () => {
+  it('the real SDK and the adapter share one JSON-RPC transport; calls match the OpenRPC document and the adapter contract', async () => {
+    const { tv, publisher, publish } = await pair('firebolt');
+    expect(await on(publisher, (win) => win.firebolt())).toBe(true); // real Discovery.signIn()
+    expect(await publish()).toEqual({ acked: true, status: 'linked' });
+    const rpc = tv.log
+      .filter((r) => r.op === 'firebolt.send')
+      .map((r) => ({
+        from: r.from,
+        ...(JSON.parse((r.detail as { json: string }).json) as object),
+      })) as {
+      from: string;
+      jsonrpc: string;
+      method: string;
+      params: Record<string, unknown>;
+    }[];
+    const signIn = rpc.find((m) => m.method === 'discovery.signIn')!;
+    expect(signIn).toMatchObject({ from: PUBLISHER_APP, jsonrpc: '2.0' });
+    // The method and its parameters as the Firebolt 1.7.0 OpenRPC document declares them.
+    const doc = JSON.parse(
+      readFileSync(
+        new URL(
+          '../../node_modules/@firebolt-js/sdk/dist/firebolt-core-open-rpc.json',
+          import.meta.url,
+        ),
+        'utf8',
+      ),
+    ) as { methods: { name: string; params: { name: string }[] }[] };
+    const spec = doc.methods.find((m) => m.name.toLowerCase() === 'discovery.signin')!;
+    for (const k of Object.keys(signIn.params)) expect(spec.params.map((p) => p.name)).toContain(k);
+    // The adapter's contract: listen, share (from the publisher), reply (from the platform).
+    expect(rpc.find((m) => m.method === 'paket.onShare')).toMatchObject({
+      from: PLATFORM_APP,
+      params: { listen: true },
+    });
+    expect(rpc.find((m) => m.method === 'paket.share')).toMatchObject({
+      from: PUBLISHER_APP,
+      params: { wire: expect.stringContaining('"t":"paket.share"') },
+    });
+    expect(rpc.find((m) => m.method === 'paket.shareReply')).toMatchObject({
+      from: PLATFORM_APP,
+      params: { ticket: 1, wire: expect.stringContaining('"status":"linked"') },
     });
   });
 });
