@@ -31,6 +31,13 @@ export async function shareParticipant(
   source: ShareClaim | object,
   options: ShareOptions = {},
 ): Promise<ShareResult> {
+  if (!source || typeof source !== 'object') {
+    throw shareError(
+      'invalid',
+      'source',
+      'share a Participant, a Context or { appId, participantId }',
+    );
+  }
   const claim =
     'participantId' in source && 'appId' in source ? (source as ShareClaim) : claimOf(source);
   const nonce = newNonce();

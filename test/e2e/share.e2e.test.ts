@@ -41,7 +41,11 @@ type W = {
   startPlatform(o: object): boolean;
   publish(o: object): Promise<Record<string, unknown>>;
   sendRaw(wire: string, o: object): Promise<Record<string, unknown>>;
-  sendNative(wire: string, platformAppId: string): Promise<Record<string, unknown>>;
+  sendNative(
+    wire: string,
+    platformAppId: string,
+    noReplyPort?: boolean,
+  ): Promise<Record<string, unknown>>;
   participant(profile: string, baseUrl?: string): Promise<string>;
   shareLog: Record<string, unknown>[];
   client: { flush(): Promise<unknown> };
@@ -129,6 +133,30 @@ describe.each(['tizen', 'firebolt'] as const)('%s: shares with an acknowledgemen
     expect(await publish()).toMatchObject({
       error: { name: 'PaketShareError', reason: 'unavailable' },
     });
+  });
+});
+
+describe('tizen: a message without a reply port', () => {
+  it('reaches the platform with remoteMessagePort null: unattested, refused by default, no request', async () => {
+    const { tv, publisher, platform } = await pair('tizen');
+    const evil = await tv.open(EVIL_APP);
+    const pid = await on(publisher, (win, url: string) => win.participant('p1', url), env.emu.url);
+    const before = puts().length;
+    await on(evil, (win, a: string[]) => win.sendNative(a[0]!, a[1]!, true), [
+      msg({}, pid),
+      PLATFORM_APP,
+    ]);
+    await vi.waitFor(async () =>
+      expect(await log(platform!)).toEqual([
+        expect.objectContaining({
+          status: 'rejected',
+          reason: 'refused',
+          detail: 'sender',
+          from: { platform: 'tizen', id: null, attested: false },
+        }),
+      ]),
+    );
+    expect(puts().length).toBe(before);
   });
 });
 
