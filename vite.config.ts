@@ -24,9 +24,10 @@ export default defineConfig({
     emptyOutDir: true,
     minify: false,
     lib: {
-      entry: 'src/index.ts',
+      // share: the optional hand-off entry (paket-tv-sdk/share), never imported by the main one.
+      entry: { 'paket-tv-sdk': 'src/index.ts', share: 'src/share/index.ts' },
       formats: ['es'],
-      fileName: () => 'paket-tv-sdk.js',
+      fileName: (_format, name) => `${name}.js`,
     },
     rollupOptions: {
       // Lets the code shared with the on-demand chunks stay in the entry (which then also

@@ -3,10 +3,14 @@
 //                                    browsers and bundlers; rarely used code split off
 //   dist/legacy/paket-tv-sdk.js      ES5 UMD (global `PaketTV`) with its polyfills, minified
 //   .cache/size/modern.min.js        the modern entry minified, as size-limit measures it
+//   dist/share.js                    the optional hand-off entry (paket-tv-sdk/share)
+//   dist/legacy/paket-tv-share.js    its ES5 UMD, a second <script> after the legacy bundle:
+//                                    sets PaketTV.share, reuses PaketTV.PaketError
 // Stage one bundles with Vite at ES2022 (vite.config.ts); stage two lowers the syntax with
 // Babel, whose loose class-field assumptions keep ky's private fields small.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { lower, shrink } from './lower.mjs';
 
@@ -63,6 +67,46 @@ const es5 = await lower(readFileSync('.cache/build/legacy/legacy.js', 'utf8'), '
 // they would become globals of the host app, and unmangled. A function scope keeps them ours
 // and lets the minifier shorten them; `this` stays the UMD wrapper's global.
 writeFileSync('dist/legacy/paket-tv-sdk.js', await shrink(`(function(){${es5}\n}).call(this);`));
+// The share entry, minified, as size-limit measures it (its imports from the main entry are
+// already paid for by any app that shares).
+writeFileSync(
+  '.cache/size/share.min.js',
+  await shrink(readFileSync('dist/share.js', 'utf8'), { module: true, ecma: 2017 }),
+);
+// Legacy share: its imports from the main entry (PaketError) come from the PaketTV global,
+// so instanceof holds across the two files.
+const mainEntry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+await build({
+  configFile: 'vite.config.ts',
+  logLevel: 'warn',
+  build: {
+    outDir: '.cache/build/legacy-share',
+    lib: {
+      entry: 'src/share/index.ts',
+      formats: ['umd'],
+      name: 'PaketTV.share',
+      fileName: () => 'share.js',
+    },
+    rollupOptions: {
+      external: (id) => id === '../index.js' || id === mainEntry,
+      output: { codeSplitting: false, extend: true, globals: () => 'PaketTV' },
+    },
+  },
+});
+const shareEs5 = await lower(
+  readFileSync('.cache/build/legacy-share/share.js', 'utf8'),
+  '38',
+  'share.js',
+);
+writeFileSync(
+  'dist/legacy/paket-tv-share.js',
+  await shrink(`(function(){${shareEs5}\n}).call(this);`),
+);
+writeFileSync(
+  'dist/legacy/share.d.ts',
+  "// The legacy share script sets PaketTV.share to the paket-tv-sdk/share entry's API.\n" +
+    "import * as share from '../share/index.js';\nexport = share;\n",
+);
 writeFileSync('dist/legacy/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
 writeFileSync(
   'dist/legacy/index.d.ts',
