@@ -12,6 +12,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -43,14 +44,17 @@ export function fileStorage(path) {
       throw error;
     });
   // Changes run one after the other, each a read, a change and an atomic rename.
-  const change = (apply) =>
-    (last = last.catch(() => {}).then(async () => {
+  const change = (apply) => {
+    const step = async () => {
       const records = await read();
       const result = apply(records);
       await writeFile(\`\${path}.tmp\`, JSON.stringify(records));
       await rename(\`\${path}.tmp\`, path);
       return result;
-    }));
+    };
+    last = last.then(step, step); // after the previous change, whether or not it failed
+    return last;
+  };
   return {
     get: async (key) => (await read())[key],
     set: (key, value) => change((records) => void (records[key] = value)),
@@ -248,6 +252,24 @@ describe('the installed package, used from the scratch project', () => {
     expect(first.kind).toBe('custom');
     // The next run reads the stored Session: the same one, not a second.
     expect(runOnce().id).toBe(first.id);
+  });
+
+  it("the README's quick starts run as written (against this emulator) from the scratch project", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const blocks = [...readme.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    expect(readme).toContain(FILE_STORAGE);
+    const quick = blocks.find((b) => b.includes('const tv = createPaketClient'));
+    const node = blocks.find((b) => b.includes("from './file-storage.mjs'"));
+    const local = (code: string) => code.split('http://127.0.0.1:8787/v1').join(emu.url);
+    writeFileSync(join(scratch, 'quick.mjs'), local(quick ?? 'throw new Error("no quick start")'));
+    writeFileSync(
+      join(scratch, 'node.mjs'),
+      local(node ?? 'throw new Error("no Node quick start")'),
+    );
+    expect(run(process.execPath, ['quick.mjs'], scratch)).toMatch(/The API is healthy!/);
+    const first = run(process.execPath, ['node.mjs'], scratch);
+    expect(first).toMatch(/ custom\n$/);
+    expect(run(process.execPath, ['node.mjs'], scratch)).toBe(first);
   });
 
   it("the legacy bundle: require() and `import * as L from 'paket-tv-sdk/legacy'` agree", () => {
