@@ -3,6 +3,26 @@ import { defineConfig } from 'vite';
 
 const shims = fileURLToPath(new URL('./src/shims.ts', import.meta.url));
 const kyBodyStub = fileURLToPath(new URL('./scripts/ky-body-stub.js', import.meta.url));
+const entry = fileURLToPath(new URL('./src/index.ts', import.meta.url));
+
+interface ModuleGraph {
+  getModuleInfo(id: string): { importedIds: readonly string[] } | null;
+}
+// Every module the entry imports statically (directly or not), computed once per chunking pass.
+const eagerOf = new WeakMap<ModuleGraph, Set<string>>();
+function eager(graph: ModuleGraph): Set<string> {
+  let seen = eagerOf.get(graph);
+  if (seen) return seen;
+  seen = new Set();
+  const visit = (id: string): void => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    for (const next of graph.getModuleInfo(id)?.importedIds ?? []) visit(next);
+  };
+  if (graph.getModuleInfo(entry)) visit(entry);
+  eagerOf.set(graph, seen);
+  return seen;
+}
 
 // Stage one of the SDK build (scripts/build.mjs runs it): bundle src/ with its dependencies
 // at ES2022, replacing the globals old TV engines lack with src/shims.ts. Stage two lowers
@@ -25,15 +45,26 @@ export default defineConfig({
     minify: false,
     lib: {
       // share: the optional hand-off entry (paket-tv-sdk/share), never imported by the main one.
-      entry: { 'paket-tv-sdk': 'src/index.ts', share: 'src/share/index.ts' },
+      entry: { 'paket-tv-sdk': entry, share: 'src/share/index.ts' },
       formats: ['es'],
       fileName: (_format, name) => `${name}.js`,
     },
     rollupOptions: {
-      // Lets the code shared with the on-demand chunks stay in the entry (which then also
-      // exports it, under short internal names) instead of chunks of their own: fewer files
-      // to fetch at start, and no import/export glue between them.
-      preserveEntrySignatures: 'allow-extension',
+      // The entry exports the public API and nothing else. Everything it loads at start goes
+      // into one internal chunk, which the on-demand chunks (signing, lists, repairs) import
+      // from: two files at start, and the entry is only the list of public names.
+      preserveEntrySignatures: 'strict',
+      output: {
+        chunkFileNames: '[name].js',
+        codeSplitting: {
+          groups: [
+            {
+              debugName: 'core',
+              name: (id, graph) => (id !== entry && eager(graph).has(id) ? 'core' : null),
+            },
+          ],
+        },
+      },
       transform: {
         inject: {
           globalThis: [shims, 'default'],

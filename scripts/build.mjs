@@ -2,13 +2,16 @@
 //   dist/paket-tv-sdk.js (+ chunks)  ES modules, Chromium 63 syntax (Tizen 2019), for Node 20,
 //                                    browsers and bundlers; rarely used code split off
 //   dist/legacy/paket-tv-sdk.js      ES5 UMD (global `PaketTV`) with its polyfills, minified
+//   dist/**/*.d.ts                   the type declarations (tsc -p tsconfig.build.json)
 //   .cache/size/modern.min.js        the modern entry minified, as size-limit measures it
 //   dist/share.js                    the optional hand-off entry (paket-tv-sdk/share)
 //   dist/legacy/paket-tv-share.js    its ES5 UMD, a second <script> after the legacy bundle:
 //                                    sets PaketTV.share, reuses PaketTV.PaketError
 // Stage one bundles with Vite at ES2022 (vite.config.ts); stage two lowers the syntax with
 // Babel, whose loose class-field assumptions keep ky's private fields small.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -41,7 +44,7 @@ const visit = (file) => {
   if (closure.includes(file)) return;
   closure.push(file);
   const code = readFileSync(join('dist', file), 'utf8');
-  for (const m of code.matchAll(/^import\s[^;]*?from\s*"\.\/([^"]+)"/gm)) visit(m[1]);
+  for (const m of code.matchAll(/^(?:import|export)\s[^;]*?from\s*"\.\/([^"]+)"/gm)) visit(m[1]);
 };
 visit('paket-tv-sdk.js');
 let startup = '';
@@ -66,7 +69,7 @@ const es5 = await lower(readFileSync('.cache/build/legacy/legacy.js', 'utf8'), '
 // Babel puts its helpers (_extends, _await, …) at the top of the file: in a classic script
 // they would become globals of the host app, and unmangled. A function scope keeps them ours
 // and lets the minifier shorten them; `this` stays the UMD wrapper's global.
-writeFileSync('dist/legacy/paket-tv-sdk.js', await shrink(`(function(){${es5}\n}).call(this);`));
+const legacy = await shrink(`(function(){${es5}\n}).call(this);`);
 // The share entry, minified, as size-limit measures it (its imports from the main entry are
 // already paid for by any app that shares).
 writeFileSync(
@@ -108,9 +111,26 @@ writeFileSync(
     "import * as share from '../share/index.js';\nexport = share;\n",
 );
 writeFileSync('dist/legacy/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
+// Node's `import * as L from 'paket-tv-sdk/legacy'` finds a CommonJS module's names by
+// reading its source (cjs-module-lexer), which cannot see through the UMD wrapper: a line
+// that never runs (`0&&(exports.name=0,…)`) lists them, the names being the bundle's own.
+writeFileSync('dist/legacy/paket-tv-sdk.js', legacy);
+const names = Object.keys(createRequire(import.meta.url)('../dist/legacy/paket-tv-sdk.js'));
+if (names.some((name) => !/^[A-Za-z_$][\w$]*$/.test(name))) throw new Error(`legacy: ${names}`);
+writeFileSync(
+  'dist/legacy/paket-tv-sdk.js',
+  `${legacy}0&&(${names.map((name) => `exports.${name}=0`).join(',')})`,
+);
 writeFileSync(
   'dist/legacy/index.d.ts',
   "// The legacy bundle exports the same API as the package's main entry.\n" +
     "import * as PaketTV from '../index.js';\nexport = PaketTV;\n",
+);
+// Type declarations, so that every way of building dist/ (npm run build, npm start, npm pack
+// and an install from git through `prepare`) leaves a complete package.
+execFileSync(
+  process.execPath,
+  [createRequire(import.meta.url).resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+  { stdio: 'inherit' },
 );
 console.log('built dist/');

@@ -12,3 +12,12 @@ describe('the entry in plain Node 20', () => {
     expect(typeof client.participants.create).toBe('function');
   });
 });
+
+describe('the legacy entry (src/legacy.ts) in plain Node 20', () => {
+  it('exports the same names as the main entry, which its types (export = main entry) promise', async () => {
+    const main = await import('../../src/index');
+    const legacy = await import('../../src/legacy');
+    expect(Object.keys(legacy).sort()).toEqual(Object.keys(main).sort());
+    expect(legacy.createPaketClient).toBe(main.createPaketClient);
+  });
+});
