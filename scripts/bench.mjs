@@ -86,7 +86,7 @@ await bundle('bench/entries/page-deps.js', 'page-deps.js');
 
 // ---- browser timings ----
 // Signatures off until the SDK signs by default (the merge of SDK signing flips this).
-const emu = await startEmulator({ port: 0, quiet: true, requireSignatures: false });
+const emu = await startEmulator({ port: 0, quiet: true });
 const web = await serveStatic({ base: '.', roots: ['dist', 'bench/pages', '.cache/bench'] });
 async function withPage(dir, run) {
   const context = await launchChromium(dir);

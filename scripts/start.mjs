@@ -15,8 +15,7 @@ const emulator = await startEmulator({
   port: Number(process.env.PAKET_EMULATOR_PORT ?? 8787),
   host: process.env.PAKET_EMULATOR_HOST ?? '127.0.0.1',
   stateFile: process.env.PAKET_EMULATOR_STATE_FILE ?? '.cache/emulator-state.json',
-  // The demo does not sign until the SDK signs by default (the merge of SDK signing flips this).
-  requireSignatures: false,
+  // Signatures required, as on the live API: the demo's SDK signs by default.
 });
 const web = await serveStatic({
   base: '.',

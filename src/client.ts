@@ -15,7 +15,7 @@ import { createLinks, isTransient } from './resources/links.js';
 import { getStatus } from './resources/status.js';
 import type { StorageAdapter, StorageKind } from './storage/adapter.js';
 import { createRecordStorage, KEY_PREFIX } from './storage/records.js';
-import { DIALECTS, type Dialect } from './transport/dialect.js';
+import { dialectTable, DIALECTS, type Dialect } from './transport/dialect.js';
 import {
   createTransport,
   type CredentialsOption,
@@ -226,7 +226,15 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
   });
   // The longest one call may wait for another instance's create or delivery.
   const waitMs = timeoutMs * 3 + 5000;
-  const identity = { transport: requests, storage, coordinator, emit, namespace, waitMs };
+  const identity = {
+    transport: requests,
+    storage,
+    coordinator,
+    emit,
+    namespace,
+    legacy: namespace.legacy,
+    waitMs,
+  };
   const sessions = createIdentityResource<PaketSession>({
     ...identity,
     kind: 'session',
@@ -234,6 +242,8 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
   });
   const outboxKey = async (): Promise<string> => {
     const k = KEY_PREFIX + (await namespace()) + ':links';
+    // v0.1's outbox (its queue and confirmed links), under its own namespace, moves here.
+    await (legacyOutbox ??= migrateOutbox(k));
     // The merge of an outbox a run on the localStorage fallback left there (repair.ts).
     await (stray ??=
       storage.mirrorGet(k) === undefined
@@ -244,6 +254,25 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
     return k;
   };
   let stray: Promise<unknown> | undefined;
+  let legacyOutbox: Promise<unknown> | undefined;
+  const migrateOutbox = async (k: string): Promise<void> => {
+    if (
+      !(await storage.get(k).then(
+        (v) => v === undefined,
+        () => false,
+      ))
+    )
+      return;
+    const old = await namespace.legacy();
+    if (!old) return;
+    const oldKey = `${KEY_PREFIX}${old}:links`;
+    const value = await storage.get(oldKey).catch(() => undefined);
+    if (value === undefined) return;
+    await storage.transact([k, oldKey], (values) => {
+      if (values[0] === undefined) values[0] = values[1]; // read as v2 by the outbox
+      values[1] = undefined;
+    });
+  };
   const outbox = createOutbox({
     storage,
     coordinator,
@@ -298,7 +327,7 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
       createIdentityResource<PaketParticipant>({
         ...identity,
         kind: 'participant',
-        idField: 'participant_id',
+        idField: dialectTable(transport.dialect).publisherIdField,
       }),
     ),
     flush: () => outbox.flush(),

@@ -11,6 +11,11 @@ import type { Transport } from './transport/http.js';
 
 export interface Namespace {
   (): Promise<string>;
+  /**
+   * The namespace of v0.1's records, while they may still need migrating: known on the run
+   * that first learns the credentials (a later run has migrated what it found).
+   */
+  legacy(): Promise<string | undefined>;
   /** Once per client, at its first request: the credentials' namespace replaces a stale stored one. */
   check(): void;
 }
@@ -44,10 +49,14 @@ export function createNamespace(config: {
       return stored;
     }
     checked = true;
+    learned = true;
     const ns = await transport.namespace();
     remember(ns);
     return ns;
   };
+  /** This run learnt the namespace from the credentials (not from storage): v0.1's may need migrating. */
+  let learned = !config.remembered;
+  let legacy: Promise<string | undefined> | undefined;
 
   const namespace = (() => {
     const p = (current ??= resolve());
@@ -56,6 +65,10 @@ export function createNamespace(config: {
     });
     return p;
   }) as Namespace;
+  namespace.legacy = () =>
+    (legacy ??= namespace().then(() =>
+      learned ? transport.legacyNamespace().catch(() => undefined) : undefined,
+    ));
   namespace.check = () => {
     if (checked) return;
     checked = true;

@@ -17,10 +17,11 @@ import { BUSY, type Coordinator } from '../coordination/lock.js';
 import type { RecordStorage } from '../storage/records.js';
 import { KEY_PREFIX } from '../storage/records.js';
 import { hashText } from '../transport/encoding.js';
+import { dialectTable } from '../transport/dialect.js';
 import type { Transport } from '../transport/http.js';
 import { uuidv4 } from '../transport/uuid.js';
 import { createObject, type CreateOptions } from './create.js';
-import { checkString } from './validate.js';
+import { normalizeProfileId } from './validate.js';
 
 export type IdentityKind = 'session' | 'participant';
 
@@ -69,6 +70,8 @@ export interface IdentityConfig {
   emit: (event: PaketEvent) => void;
   /** The records' namespace: known from storage without calling the credentials function. */
   namespace: () => Promise<string>;
+  /** The namespace v0.1 wrote its records under, while they may need migrating. */
+  legacy?: () => Promise<string | undefined>;
   /** `session` or `participant`; the collection is its plural. */
   kind: IdentityKind;
   idField: string;
@@ -77,10 +80,8 @@ export interface IdentityConfig {
 }
 
 /** Checks a profile ID (the SDK's ID rule) and returns it normalised to NFC. */
-export const checkProfileId = (profileId: unknown, where: string): string => {
-  const id = checkString('profileId', profileId, where);
-  return typeof id.normalize === 'function' ? id.normalize('NFC') : id;
-};
+export const checkProfileId = (profileId: unknown, where: string): string =>
+  normalizeProfileId(profileId, where);
 
 /** What identity exposes to the resources that change its record with their own in one transaction. */
 export interface IdentityInternals<T> {
@@ -109,7 +110,8 @@ export function createIdentityResource<T>(
   config: IdentityConfig,
 ): IdentityResource<T> & { internals: IdentityInternals<T> } {
   const { transport, storage, coordinator, emit, kind, idField } = config;
-  const segment = `${kind}s`;
+  // POST /v1/sessions, or the dialect's publishers (participants, contexts).
+  const segment = kind === 'session' ? 'sessions' : dialectTable(transport.dialect).publishers;
   /** The object this instance uses, by record key (the key holds the namespace). */
   const known = new Map<string, IdentityRecord<T>>();
   const inflight = new Map<string, Promise<T>>();
@@ -245,8 +247,27 @@ export function createIdentityResource<T>(
     return durable;
   };
 
+  /**
+   * A record v0.1 kept under its own namespace (base URL and username) becomes this
+   * namespace's, so an upgraded TV keeps its Session instead of making a second one.
+   */
+  const migrate = async (profileId: string, key: string, ns: string): Promise<void> => {
+    const old = config.legacy && (await storage.get(key)) === undefined && (await config.legacy());
+    if (!old) return;
+    const oldKey = `${KEY_PREFIX}${old}:${kind}:${profileId}`;
+    const found = upgrade((await storage.get(oldKey)) ?? storage.mirrorGet(oldKey), oldKey) as
+      IdentityRecord<T> | undefined;
+    if (!found || found.v !== 2) return;
+    const moved = seal({ ...found, ns, profile: profileId });
+    await storage.transact([key], (values) => {
+      if (values[0] === undefined) values[0] = moved;
+    });
+    mirrorPut(key, moved);
+  };
+
   async function create(profileId: string, key: string): Promise<T> {
     const ns = await config.namespace();
+    await migrate(profileId, key, ns).catch(() => undefined);
     for (let round = 0; round < 3; round++) {
       let bad = false;
       const found = await storage.transact([key], (values) => {

@@ -16,6 +16,7 @@ import {
   type OutboxRecord,
   type QueuedOperation,
 } from '../outbox/record.js';
+import { dialectTable, linkBody, route } from '../transport/dialect.js';
 import type { Transport } from '../transport/http.js';
 import { uuidv4 } from '../transport/uuid.js';
 import type {
@@ -26,7 +27,7 @@ import type {
 } from '../types.js';
 import { checkProfileId, type IdentityInternals, type IdentityResource } from './identity.js';
 import type { ListContext } from './lists.js';
-import { checkString } from './validate.js';
+import { checkId as checkIdRule } from './validate.js';
 
 export type { QueuedOperation } from '../outbox/record.js';
 export type { FlushResult } from '../outbox/outbox.js';
@@ -62,9 +63,8 @@ export interface LinkInternals {
   forget(profileId: string, id?: string): Promise<void>;
 }
 
-export const SESSIONS = ['upnext', 'sessions'];
 const checkId = (name: string, value: unknown, where: string): string =>
-  checkString(name, value, where, '', true);
+  checkIdRule(name, value, where);
 
 function checkLimit(value: unknown, max: number, where: string): number | undefined {
   if (
@@ -96,6 +96,15 @@ const asyncIteratorSymbol: symbol =
 
 export function createLinks(config: LinkConfig) {
   const { transport, outbox, sessions } = config;
+  const dialect = transport.dialect;
+  /** A confirmed link in the dialect's wire shape (2025: the Session Context object). */
+  const wire = (l: PaketSessionParticipant): PaketSessionParticipant => {
+    if (dialect !== 'contexts') return l;
+    const fields = dialectTable(dialect).fields.link;
+    const out: Record<string, unknown> = { ...l, context_id: l.participant_id };
+    for (const k of Object.keys(out)) if (fields.indexOf(k) < 0) delete out[k];
+    return out as unknown as PaketSessionParticipant;
+  };
   const repair = () => import('./repair.js');
 
   const internals: LinkInternals = {
@@ -146,8 +155,10 @@ export function createLinks(config: LinkConfig) {
     try {
       if (!isLink) {
         await transport.request({
-          method: 'DELETE',
-          segments: [...SESSIONS, session.session_id, op.participantId],
+          ...route(dialect, 'unlink', {
+            sessionId: session.session_id,
+            publisherId: op.participantId,
+          }),
           guard: d.guard,
         });
         // Slower than one attempt: a retry went out, and the first DELETE may still land
@@ -158,9 +169,8 @@ export function createLinks(config: LinkConfig) {
         return { apply: (r: OutboxRecord) => dropLink(r, op) };
       }
       const response = await transport.request({
-        method: 'PUT',
-        segments: [...SESSIONS, session.session_id],
-        body: { app_id: op.appId, participant_id: op.participantId },
+        ...route(dialect, 'link', { sessionId: session.session_id }),
+        body: linkBody(dialect, op.appId ?? '', op.participantId),
         idempotencyKey: keyFor(op.key, session.session_id),
         guard: d.guard,
       });
@@ -173,13 +183,13 @@ export function createLinks(config: LinkConfig) {
         client_id: session.client_id,
         created_at: new Date().toISOString(),
       };
-      for (const field of Object.keys(link)) {
-        if (typeof body[field] === 'string' && field !== 'participant_id' && field !== 'session_id')
+      for (const field of ['app_id', 'client_id', 'created_at']) {
+        if (typeof body[field] === 'string' && (body[field] as string).length <= 1024)
           link[field] = body[field];
       }
       const made = link as unknown as PaketSessionParticipant;
       return {
-        value: made,
+        value: wire(made),
         apply: (r: OutboxRecord) => {
           dropLink(r, op);
           // Made on a Session found lost meanwhile (another instance replaced it while this
@@ -206,18 +216,20 @@ export function createLinks(config: LinkConfig) {
     }
   };
 
-  const fromState = (op: QueuedOperation, r: OutboxRecord) =>
-    op.type === 'link'
-      ? linksOf(r, op.profileId).find((l) => l.participant_id === op.participantId)
-      : undefined;
+  const fromState = (op: QueuedOperation, r: OutboxRecord) => {
+    const link =
+      op.type === 'link'
+        ? linksOf(r, op.profileId).find((l) => l.participant_id === op.participantId)
+        : undefined;
+    return link && wire(link);
+  };
   outbox.register('link', { deliver, fromState });
   outbox.register('unlink', { deliver, fromState });
   outbox.register('removeSession', {
     deliver: async (op, d) => {
       try {
         await transport.request({
-          method: 'DELETE',
-          segments: [...SESSIONS, op.contentId ?? ''],
+          ...route(dialect, 'removeSession', { sessionId: op.contentId ?? '' }),
           guard: d.guard,
         });
       } catch (error) {
@@ -339,7 +351,7 @@ export function createLinks(config: LinkConfig) {
 
       async linked(profileId: string): Promise<PaketSessionParticipant[]> {
         const p = checkProfileId(profileId, 'sessions.linked');
-        return linksOf(await outbox.read(), p);
+        return linksOf(await outbox.read(), p).map(wire);
       },
     },
   };

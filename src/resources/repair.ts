@@ -17,7 +17,8 @@ import type { RecordStorage } from '../storage/records.js';
 import type { Transport } from '../transport/http.js';
 import { uuidv4 } from '../transport/uuid.js';
 import type { PaketLinkedParticipant, PaketSession } from '../types.js';
-import { isStatus, reconcileDue, SESSIONS, type LinkInternals } from './links.js';
+import { route } from '../transport/dialect.js';
+import { isStatus, reconcileDue, type LinkInternals } from './links.js';
 
 const relinkOp = (profileId: string, participantId: string, appId: string): QueuedOperation => ({
   id: uuidv4(),
@@ -62,6 +63,7 @@ export async function adoptStray(storage: RecordStorage, key: string): Promise<v
   await storage.get(key); // the backend is chosen on first use
   if (storage.kind !== 'indexeddb') return; // elsewhere, localStorage holds the record itself
   const s = parseRecord(storage.mirrorGet(key)).record;
+  const delivered = new Set<string>();
   await storage.transact([key], (values) => {
     const r = parseRecord(values[0]).record;
     for (const o of s.outcomes) {
@@ -77,23 +79,29 @@ export async function adoptStray(storage: RecordStorage, key: string): Promise<v
         .concat(l);
     }
     for (const o of s.ops) {
-      if (r.ops.some((q) => q.id === o.id)) continue; // not twice, should a merge be repeated
+      // Not twice, should a merge be repeated: queued or delivered already.
+      const seen = (x: { id?: string; op?: string; merged?: string[] }): boolean =>
+        x.id === o.id || x.op === o.id || (x.merged ?? []).indexOf(o.id) >= 0;
+      if (r.ops.some(seen) || r.outcomes.some(seen)) continue;
       enqueue(r, o, Number.MAX_SAFE_INTEGER);
     }
     for (const p of s.known) if (r.known.indexOf(p) < 0) r.known.push(p);
     r.gone = r.gone.concat(s.gone.filter((g) => r.gone.indexOf(g) < 0)).slice(-20);
     requeueLost(r);
+    for (const o of r.outcomes) [o.op, ...(o.merged ?? [])].forEach((id) => delivered.add(id));
     values[0] = r;
   });
-  storage.mirrorDelete(key);
+  // An instance may still be running on the fallback, its durable store being that record:
+  // while it holds queued operations it stays (they are delivered by whichever instance gets
+  // there first; a delivery twice is idempotent), and it is removed once nothing is queued.
+  if (!s.ops.some((o) => !delivered.has(o.id))) storage.mirrorDelete(key);
 }
 
 /** Does the service still have this Session? (A 404 on a link may name the participant instead.) */
 export async function sessionGone(transport: Transport, session: PaketSession): Promise<boolean> {
   try {
     await transport.request({
-      method: 'GET',
-      segments: [...SESSIONS, session.session_id, 'participants'],
+      ...route(transport.dialect, 'linked', { sessionId: session.session_id }),
       query: { limit: 1 },
     });
     return false;
@@ -216,8 +224,7 @@ export async function reconcile(
   let nextKey: unknown;
   for (let page = 0; page < 100; page++) {
     const response = await transport.request({
-      method: 'GET',
-      segments: [...SESSIONS, session.session_id, 'participants'],
+      ...route(transport.dialect, 'linked', { sessionId: session.session_id }),
       query: { limit: 50, ...(nextKey !== undefined ? { next_key: nextKey as string } : {}) },
     });
     const body = response.body as { items?: unknown; next_key?: unknown } | undefined;

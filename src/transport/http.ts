@@ -13,7 +13,7 @@ import { BodyTooLarge, MAX_BODY_BYTES, readBody } from './body.js';
 import type { Dialect } from './dialect.js';
 import { base64Utf8 } from './encoding.js';
 import { requestedWaitMs } from './limits.js';
-import { isTestSecret, namespaceOf } from './namespace.js';
+import { isTestSecret, legacyNamespaceOf, namespaceOf } from './namespace.js';
 import { scrub, serviceWords } from './scrub.js';
 import { uuidv4 } from './uuid.js';
 
@@ -91,6 +91,11 @@ export interface Transport {
    * for keying stored records ({@link namespaceOf}); asks the credentials function.
    */
   namespace(): Promise<string>;
+  /**
+   * The namespace SDK versions up to 0.1.0 keyed their records by (base URL and username),
+   * for the 2024 dialect they spoke; `undefined` in the contexts dialect.
+   */
+  legacyNamespace(): Promise<string | undefined>;
 }
 
 const RETRY_STATUS = [408, 409, 429, 500, 502, 503, 504];
@@ -352,6 +357,10 @@ export function createTransport(config: TransportConfig): Transport {
       const { username, password } = await credentials('', '');
       return namespaceOf(config.baseUrl, username, dialect, isTestSecret(password));
     },
+    legacyNamespace: async () =>
+      dialect === 'participants'
+        ? legacyNamespaceOf(config.baseUrl, (await credentials('', '')).username)
+        : undefined,
     async request(spec) {
       const key =
         spec.method === 'POST' || spec.method === 'PUT'

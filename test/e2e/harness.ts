@@ -31,7 +31,7 @@ export function launch(profileDir: string): Promise<BrowserContext> {
 
 export async function startEmulatorForBrowser(): Promise<Emulator> {
   // Signatures off until the SDK signs by default (the merge of SDK signing flips this).
-  return startEmulator({ port: 0, quiet: true, requireSignatures: false });
+  return startEmulator({ port: 0, quiet: true });
 }
 
 /** Opens the SDK test page and waits until `window.sdk` is loaded. */

@@ -10,8 +10,9 @@ export const PUBLISHER = { username: 'publisher_demo', password: 'test_sk_publis
 export function useEmulator(options: Parameters<typeof startEmulator>[0] = {}) {
   const ref: { emu: Emulator } = {} as { emu: Emulator };
   beforeAll(async () => {
-    // Signatures off by default here: today's SDK does not sign unless `signRequests` is set.
-    // The merge that turns SDK signing on by default flips this (drop `requireSignatures`).
+    // Signatures off unless asked for: the emulator's own tests and those that change its
+    // state behind the SDK's back make raw calls. The SDK's suites that need no raw call pass
+    // `requireSignatures: true`, as on the live API (the SDK signs by default).
     ref.emu = await startEmulator({ port: 0, quiet: true, requireSignatures: false, ...options });
   });
   beforeEach(() => ref.emu.reset());

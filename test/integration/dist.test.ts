@@ -9,7 +9,7 @@ import { parseAst } from 'vite';
 import { describe, expect, it } from 'vitest';
 import { PLATFORM, useEmulator } from '../helpers/emulator';
 
-const env = useEmulator();
+const env = useEmulator({ requireSignatures: true });
 const dist = new URL('../../dist/', import.meta.url);
 const entry = new URL('paket-tv-sdk.js', dist);
 const legacy = new URL('legacy/paket-tv-sdk.js', dist);

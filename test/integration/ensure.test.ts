@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { PaketNetworkError } from '../../src/index';
 import { PUBLISHER, useEmulator } from '../helpers/emulator';
 
-const env = useEmulator();
+const env = useEmulator({ requireSignatures: true });
 const posts = () => env.emu.count('POST', '/v1/sessions');
 const sessions = () => Object.keys(env.emu.state().sessions);
 

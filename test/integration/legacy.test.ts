@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { PUBLISHER, useEmulator } from '../helpers/emulator';
 import { createPaketClient } from '../../src/index';
 
-const env = useEmulator();
+const env = useEmulator({ requireSignatures: true });
 const bundle = readFileSync(new URL('../../dist/legacy/paket-tv-sdk.js', import.meta.url), 'utf8');
 
 describe('the legacy bundle without modern globals', () => {

@@ -612,3 +612,61 @@ describe('hostile input (issue 19)', () => {
     expect(posts()).toBe(1);
   });
 });
+
+describe('upgrading from v0.1', () => {
+  it("keeps v0.1's stored Session, confirmed links and queue (records under the old namespace)", async () => {
+    const { legacyNamespaceOf } = await import('../../src/transport/namespace');
+    const [p, q] = await participants(2);
+    const made = await platform().client.sessions.create();
+    const old = `paket-tv-sdk:${legacyNamespaceOf(env.emu.url, PLATFORM.username)}`;
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      const r = indexedDB.open('paket-tv-sdk');
+      r.onupgradeneeded = () => r.result.createObjectStore('records');
+      r.onsuccess = () => resolve(r.result);
+    });
+    await new Promise((resolve) => {
+      const tx = db.transaction('records', 'readwrite');
+      const store = tx.objectStore('records');
+      store.put({ v: 1, state: 'done', key: 'k-0.1', object: made }, `${old}:session:default`);
+      store.put(
+        {
+          v: 2,
+          ops: [
+            {
+              id: 'op-1',
+              type: 'link',
+              profileId: 'default',
+              participantId: q,
+              appId: APP,
+              key: crypto.randomUUID(),
+              queuedAt: '2026-01-01T00:00:00Z',
+            },
+          ],
+          linked: {
+            default: [
+              {
+                app_id: APP,
+                participant_id: p,
+                session_id: made.session_id,
+                client_id: 'c',
+                created_at: 'x',
+              },
+            ],
+          },
+          done: [],
+          gone: [],
+        },
+        `${old}:links`,
+      );
+      tx.oncomplete = resolve;
+    });
+    db.close();
+    const { client } = platform();
+    expect((await client.sessions.ensure()).session_id).toBe(made.session_id);
+    expect(posts()).toBe(1); // the create above, no second Session
+    expect((await client.sessions.linked('default')).map((l) => l.participant_id)).toEqual([p]);
+    expect((await client.pending()).map((o) => o.participantId)).toEqual([q]);
+    await client.flush();
+    expect(linksAt(made.session_id)).toEqual([q]);
+  });
+});

@@ -206,8 +206,11 @@ describe('the installed package, used from the scratch project', () => {
 
   it('paket-emulator starts and answers GET /v1 with the credentials it prints', async () => {
     const auth = `Basic ${Buffer.from(`${emu.username}:${emu.password}`).toString('base64')}`;
+    // Signatures are required by default, as on the live API: an unsigned request with the
+    // printed credentials is refused for its missing signature, not its credentials.
     const res = await fetch(emu.url, { headers: { authorization: auth } });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: string }).error).toBe('signature_missing');
     expect((await fetch(emu.url)).status).toBe(401);
     expect(run(join(scratch, 'node_modules/.bin/paket-emulator'), ['--help'], scratch)).toMatch(
       /--port N/,

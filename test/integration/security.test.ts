@@ -7,7 +7,7 @@ import type { Fault } from '../../emulator/server.js';
 import { PLATFORM, PUBLISHER, useEmulator } from '../helpers/emulator';
 import { storedRecords } from '../helpers/idb';
 
-const env = useEmulator();
+const env = useEmulator({ requireSignatures: true });
 const SECRETS = [
   PLATFORM.password,
   Buffer.from(`${PLATFORM.username}:${PLATFORM.password}`).toString('base64'),
