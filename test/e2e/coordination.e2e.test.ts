@@ -2,6 +2,7 @@
 // Chromium has the Web Locks API, so exclusion holds across backends and while a page is
 // frozen (paused in the DevTools debugger: its script runs no further); the old engines without it run the fenced lease
 // (the integration tests drive that one).
+import { createHmac } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { launch, newProfileDir, openSdkPage, useBrowserEnv } from './harness';
@@ -14,9 +15,13 @@ const posts = () => env.emu.count('POST', '/v1/sessions');
 
 /** A publisher's Participant, made at the emulator. */
 async function participant(): Promise<string> {
+  const ts = String(Date.now());
   const response = await fetch(`${env.emu.url}/participants`, {
     method: 'POST',
     headers: {
+      'x-paket-timestamp': ts,
+      'x-paket-signature':
+        'sha256=' + createHmac('sha256', 'test_sk_publisher_demo').update(`${ts}.`).digest('hex'),
       authorization:
         'Basic ' + Buffer.from('publisher_demo:test_sk_publisher_demo').toString('base64'),
       'idempotency-key': crypto.randomUUID(),
