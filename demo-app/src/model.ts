@@ -172,7 +172,9 @@ export function share(): Promise<void> {
     ) {
       participant = await publisher.participants.ensure(`${id}-viewer-${n}`);
     }
-    const appId = participant.client_id;
+    // The app_id of a link: in the 2024 dialect the publisher's client ID; in the 2025 one
+    // (a Context) its App ID.
+    const appId = (participant as { app_id?: string }).app_id ?? participant.client_id;
     try {
       await platform.sessions.link(id, { appId, participantId: participant.participant_id });
       state.notice = `Linked ${participant.participant_id.slice(0, 8)}… from the publisher app.`;
