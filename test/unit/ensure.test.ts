@@ -160,6 +160,16 @@ describe('sessions.ensure()', () => {
     expect(new Set([a.session_id, b.session_id, c.session_id]).size).toBe(3);
   });
 
+  it('keeps the records of a test secret and a live secret of one username apart, across restarts', async () => {
+    const as = (password: string) => page({ credentials: { username: 'tv', password } }).client;
+    const test = await as('test_sk_one').sessions.ensure();
+    const live = await as('sk_live_one').sessions.ensure();
+    expect(live.session_id).not.toBe(test.session_id);
+    expect((await as('test_sk_one').sessions.ensure()).session_id).toBe(test.session_id);
+    expect((await as('sk_live_one').sessions.ensure()).session_id).toBe(live.session_id);
+    expect(api.posts).toHaveLength(2);
+  });
+
   it('writes no credential to IndexedDB or localStorage', async () => {
     await page().client.sessions.ensure();
     const stored = (await storedRecords()) + JSON.stringify({ ...localStorage });
