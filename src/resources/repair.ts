@@ -63,17 +63,21 @@ export async function adoptStray(storage: RecordStorage, key: string): Promise<v
   await storage.get(key); // the backend is chosen on first use
   if (storage.kind !== 'indexeddb') return; // elsewhere, localStorage holds the record itself
   const s = parseRecord(storage.mirrorGet(key)).record;
-  const delivered = new Set<string>();
   await storage.transact([key], (values) => {
     const r = parseRecord(values[0]).record;
+    // A merge may be repeated (the fallback's record stays while it holds queued operations):
+    // what IndexedDB already has, or has since superseded, is not applied again.
+    const lastFor = (target: string) => r.outcomes.filter((x) => x.target === target).pop();
     for (const o of s.outcomes) {
-      if (o.status !== 0) continue;
+      if (o.status !== 0 || r.outcomes.some((x) => x.op === o.op)) continue;
       // A target the stray run delivered: its confirmed links (below) are the state now.
       r.links = r.links.filter((l) => linkTarget(l.profileId, l.participant_id) !== o.target);
       r.ops = r.ops.filter((q) => q.target !== o.target);
       recordOutcome(r, { id: o.op, target: o.target } as QueuedOperation, 0);
     }
     for (const l of s.links) {
+      const last = lastFor(linkTarget(l.profileId, l.participant_id));
+      if (last && last.op !== l.op) continue; // changed here since
       r.links = r.links
         .filter((x) => !(x.profileId === l.profileId && x.participant_id === l.participant_id))
         .concat(l);
@@ -88,13 +92,12 @@ export async function adoptStray(storage: RecordStorage, key: string): Promise<v
     for (const p of s.known) if (r.known.indexOf(p) < 0) r.known.push(p);
     r.gone = r.gone.concat(s.gone.filter((g) => r.gone.indexOf(g) < 0)).slice(-20);
     requeueLost(r);
-    for (const o of r.outcomes) [o.op, ...(o.merged ?? [])].forEach((id) => delivered.add(id));
     values[0] = r;
   });
-  // An instance may still be running on the fallback, its durable store being that record:
-  // while it holds queued operations it stays (they are delivered by whichever instance gets
-  // there first; a delivery twice is idempotent), and it is removed once nothing is queued.
-  if (!s.ops.some((o) => !delivered.has(o.id))) storage.mirrorDelete(key);
+  // Merged, it goes: a later run on the fallback must not replay what IndexedDB's queue has
+  // since coalesced or delivered. (An instance still running on the fallback at this moment,
+  // which no TV does, learns its operations' outcome as unknown: they are delivered from here.)
+  storage.mirrorDelete(key);
 }
 
 /** Does the service still have this Session? (A 404 on a link may name the participant instead.) */

@@ -33,7 +33,7 @@ it('keeps every invariant under random operations, 20% injected faults, clock ju
   expect(summary.sessionsLost).toBeGreaterThan(0);
   expect(summary.unhandledRejections).toBe(0);
   expect(Object.keys(summary.outcomes).filter((k) => k.startsWith('UNTYPED'))).toEqual([]);
-  expect(summary.operations).toBeGreaterThan(100);
+  expect(summary.operations).toBeGreaterThan(50);
   expect(summary.gcMeasured).toBe(true);
   expect(summary.heapGrowthMb).toBeLessThan(8);
 }, 600_000);

@@ -337,7 +337,7 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
       } else if (r < 0.84) {
         offset += (random() < 0.5 ? -1 : 1) * 3_600_000;
         summary.clockJumps++;
-      } else if (r < 0.8445) {
+      } else if (r < 0.8425) {
         thawAt[slot] = realNow() + 4500 + random() * 1500;
         summary.freezes++;
       } else if (r < 0.85) {
