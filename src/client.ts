@@ -91,13 +91,13 @@ export interface PaketClientOptions {
 }
 
 /** A Paket API client. Create one per set of credentials with {@link createPaketClient}. */
-export interface PaketClient {
+export interface PaketClient<D extends Dialect = 'participants'> {
   /** `GET /v1`: the API status and the calling client's ID. */
   status(): Promise<PaketStatus>;
   /** The platform side: Sessions. */
-  readonly sessions: SessionsResource;
-  /** The publisher side: Participants. */
-  readonly participants: ParticipantsResource;
+  readonly sessions: SessionsResource<D>;
+  /** The publisher side: Participants (2024) or Contexts (2025), in the dialect's wire shape. */
+  readonly participants: ParticipantsResource<D>;
   /**
    * The storage backend keeping this client's records: `indexeddb`, `localStorage`,
    * `memory` or `custom`; `unknown` until the first call that uses storage.
@@ -120,7 +120,9 @@ export interface PaketClient {
  * Creates a client. Synchronous; does no I/O and touches no browser-only global, so it is
  * safe at module load and in Node. Invalid options throw a `PaketInputError`.
  */
-export function createPaketClient(options: PaketClientOptions): PaketClient {
+export function createPaketClient<D extends Dialect = 'participants'>(
+  options: PaketClientOptions & { dialect?: D },
+): PaketClient<D> {
   if (!options || typeof options !== 'object') {
     throw new PaketInputError('options', 'must be an object');
   }
@@ -310,7 +312,9 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
   };
   listen('addEventListener');
 
-  return {
+  // The objects are in the dialect's wire shape at run time (links.ts, identity.ts); the
+  // dialect type parameter only names them.
+  const client: PaketClient = {
     status: () => getStatus(requests),
     sessions: {
       create: sessions.create,
@@ -340,6 +344,7 @@ export function createPaketClient(options: PaketClientOptions): PaketClient {
       return storage.kind;
     },
   };
+  return client as unknown as PaketClient<D>;
 }
 
 /** The public calls of an identity resource, without its internals. */

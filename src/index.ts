@@ -2,18 +2,21 @@
 
 export { createPaketClient, DEFAULT_BASE_URL } from './client.js';
 export type { PaketClient, PaketClientOptions } from './client.js';
-export type { SessionsResource } from './resources/sessions.js';
+export type { PaketLink, SessionsResource } from './resources/sessions.js';
 export type { ParticipantsResource } from './resources/participants.js';
 export type { CreateOptions } from './resources/create.js';
 export type { IdentityResource } from './resources/identity.js';
 export type { FlushResult, LinkInput, QueuedOperation } from './resources/links.js';
 export type { PaketCredentials, CredentialsOption, RetryOptions } from './transport/http.js';
-export type { PaketEvent, PaketEventHandler } from './events.js';
+export type { Dialect } from './transport/dialect.js';
+export type { OutboxOperation, PaketEvent, PaketEventHandler } from './events.js';
 export type {
   PaketStatus,
   PaketSession,
   PaketParticipant,
+  PaketContext,
   PaketSessionParticipant,
+  PaketSessionContext,
   PaketLinkedParticipant,
   PaketListItem,
   PaketListPage,

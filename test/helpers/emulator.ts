@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/server.js';
-import { createPaketClient, type PaketClientOptions } from '../../src/index';
+import { createPaketClient, type Dialect, type PaketClientOptions } from '../../src/index';
 
 export const PLATFORM = { username: 'platform_demo', password: 'test_sk_platform_demo' };
 export const PUBLISHER = { username: 'publisher_demo', password: 'test_sk_publisher_demo' };
@@ -21,8 +21,10 @@ export function useEmulator(options: Parameters<typeof startEmulator>[0] = {}) {
     get emu() {
       return ref.emu;
     },
-    client(options: Partial<PaketClientOptions> = {}) {
-      return createPaketClient({
+    client<D extends Dialect = 'participants'>(
+      options: Partial<PaketClientOptions> & { dialect?: D } = {},
+    ) {
+      return createPaketClient<D>({
         credentials: PLATFORM,
         baseUrl: ref.emu.url,
         retry: { limit: 3, backoffLimitMs: 20 },

@@ -161,3 +161,18 @@ describe.each(DIALECTS)(
     });
   },
 );
+
+describe('types follow the dialect', () => {
+  it('a contexts client returns Contexts and Session Contexts, a default one Participants', async () => {
+    const app = env.client({ dialect: 'contexts', credentials: PUBLISHER_2025 });
+    const context = await app.participants.ensure('typed');
+    // Compile-time: these fields exist on the dialect's types (no cast).
+    const ids: [string, string] = [context.context_id, context.app_id];
+    expect(ids[0]).toMatch(/^CX/);
+    const platform = env.client({ dialect: 'contexts', credentials: PLATFORM_2025 });
+    const link = await platform.sessions.link('typed', { appId: ids[1], participantId: ids[0] });
+    expect(link.context_id).toBe(ids[0]);
+    const old = await env.client({ credentials: PUBLISHER }).participants.ensure('typed-2024');
+    expect(typeof old.participant_id).toBe('string');
+  });
+});
