@@ -409,7 +409,7 @@ describe('hangs and wrong outcomes (cases 12-14)', () => {
   }, 20_000);
 
   it('13. an outcome another instance delivered is read from state, however many came after it', async () => {
-    const ids = await participants(2);
+    const ids = await participants(3);
     const store = sharedStorage();
     const b = store.view();
     const A = platform({ storage: store.view().adapter }).client;
@@ -417,18 +417,29 @@ describe('hangs and wrong outcomes (cases 12-14)', () => {
     const B = platform({ storage: b.adapter, storageTimeoutMs: 60_000, timeoutMs: 8000 }).client;
     const session = await A.sessions.ensure();
     await B.sessions.ensure();
-    await new Promise((r) => setTimeout(r, 50));
+    offline();
+    for (let i = 0; i < 3; i++) {
+      await A.sessions
+        .link(`early-${i}`, { appId: APP, participantId: ids[0]! })
+        .catch(() => undefined);
+    }
+    online();
+    // A delivers (its first request slow, so it holds the outbox while B queues behind it).
+    env.emu.injectFaults('PUT /v1/upnext/sessions/:session_id', [{ delayMs: 300 }]);
+    const flushing = A.flush();
+    await new Promise((r) => setTimeout(r, 100));
     // B queues its link and is frozen right after; A delivers it, then 60 more operations.
     b.freezeAfterQueueWrite();
-    const linking = B.sessions.link('default', { appId: APP, participantId: ids[1]! });
+    const linking = B.sessions.link('default', { appId: APP, participantId: ids[2]! });
     await new Promise((r) => setTimeout(r, 50));
+    await flushing;
     for (let i = 0; i < 60; i++) {
-      await A.sessions.link(`other-${i}`, { appId: APP, participantId: ids[0]! });
+      await A.sessions.link(`other-${i}`, { appId: APP, participantId: ids[1]! });
     }
-    expect(linksAt(session.session_id)).toEqual([ids[1]]);
+    expect(linksAt(session.session_id)).toEqual([ids[2]]);
     b.thaw();
     await expect(linking).resolves.toMatchObject({
-      participant_id: ids[1],
+      participant_id: ids[2],
       session_id: session.session_id,
     });
   }, 30_000);
