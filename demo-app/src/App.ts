@@ -3,6 +3,7 @@ import { Lightning } from '@lightningjs/sdk';
 import { config } from './config';
 import {
   profile,
+  publisherId,
   share,
   start,
   state,
@@ -85,7 +86,7 @@ export default class App extends Lightning.Component {
     return [
       { kind: 'profile' },
       { kind: 'share' },
-      ...state.linked.map((l): Row => ({ kind: 'unlink', participantId: l.participant_id })),
+      ...state.linked.map((l): Row => ({ kind: 'unlink', participantId: publisherId(l) })),
       { kind: 'offline' },
       ...(state.upNext.length > 0 ? [{ kind: 'upnext' } as Row] : []),
     ];
@@ -137,7 +138,7 @@ export default class App extends Lightning.Component {
         ? `  ${session.origin === 'restored' ? 'restored from storage' : 'just created'}`
         : '',
       `Linked participants: ${state.linked.length}`,
-      ...state.linked.map((l) => `  ${l.participant_id}`),
+      ...state.linked.map((l) => `  ${publisherId(l)}`),
       `Outbox: ${state.pending} waiting${state.offline ? ' (offline)' : ''}`,
     ];
     this.tag('Info.Body').text.text = lines.join('\n');

@@ -36,15 +36,22 @@ const baseUrl = chooseBaseUrl(
   env.VITE_PAKET_BASE_URL ?? 'http://127.0.0.1:8787/v1',
 );
 
+/** The API dialect: `?dialect=contexts` (or VITE_PAKET_DIALECT) for the 2025 one. */
+const dialect: 'participants' | 'contexts' =
+  (queryParam('dialect') ?? env.VITE_PAKET_DIALECT) === 'contexts' ? 'contexts' : 'participants';
+/** The emulator's test clients of each dialect. */
+const year = dialect === 'contexts' ? '2025' : 'demo';
+
 export const config = {
   baseUrl,
+  dialect,
   platform: {
-    username: env.VITE_PAKET_PLATFORM_USER ?? 'platform_demo',
-    password: env.VITE_PAKET_PLATFORM_SECRET ?? 'test_sk_platform_demo',
+    username: env.VITE_PAKET_PLATFORM_USER ?? `platform_${year}`,
+    password: env.VITE_PAKET_PLATFORM_SECRET ?? `test_sk_platform_${year}`,
   },
   publisher: {
-    username: env.VITE_PAKET_PUBLISHER_USER ?? 'publisher_demo',
-    password: env.VITE_PAKET_PUBLISHER_SECRET ?? 'test_sk_publisher_demo',
+    username: env.VITE_PAKET_PUBLISHER_USER ?? `publisher_${year}`,
+    password: env.VITE_PAKET_PUBLISHER_SECRET ?? `test_sk_publisher_${year}`,
   },
   /** The emulator's control endpoint, used by the Offline toggle; absent for the real API. */
   emulatorControls:

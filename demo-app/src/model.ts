@@ -47,7 +47,12 @@ export function subscribe(listener: () => void): void {
 }
 const changed = (): void => onChange();
 
+/** A publisher's ID in either dialect: a Participant's `participant_id`, a Context's `context_id`. */
+export const publisherId = (o: { participant_id?: string; context_id?: string }): string =>
+  o.context_id ?? o.participant_id ?? '';
+
 const platform = createPaketClient({
+  dialect: config.dialect,
   credentials: config.platform,
   baseUrl: config.baseUrl,
   allowInsecureHttp: true, // the demo talks to an emulator on the developer's machine
@@ -58,6 +63,7 @@ const platform = createPaketClient({
   },
 });
 const publisher = createPaketClient({
+  dialect: config.dialect,
   credentials: config.publisher,
   baseUrl: config.baseUrl,
   allowInsecureHttp: true,
@@ -165,19 +171,15 @@ export function share(): Promise<void> {
     // The publisher app's viewers on this TV, each with its own stored Participant: share the
     // first one not linked yet (a viewer's Participant is created once, then reused).
     let participant = await publisher.participants.ensure(`${id}-viewer-1`);
-    for (
-      let n = 2;
-      state.linked.some((l) => l.participant_id === participant.participant_id);
-      n++
-    ) {
+    for (let n = 2; state.linked.some((l) => publisherId(l) === publisherId(participant)); n++) {
       participant = await publisher.participants.ensure(`${id}-viewer-${n}`);
     }
     // The app_id of a link: in the 2024 dialect the publisher's client ID; in the 2025 one
     // (a Context) its App ID.
     const appId = (participant as { app_id?: string }).app_id ?? participant.client_id;
     try {
-      await platform.sessions.link(id, { appId, participantId: participant.participant_id });
-      state.notice = `Linked ${participant.participant_id.slice(0, 8)}… from the publisher app.`;
+      await platform.sessions.link(id, { appId, participantId: publisherId(participant) });
+      state.notice = `Linked ${publisherId(participant).slice(0, 8)}… from the publisher app.`;
     } finally {
       state.linked = await platform.sessions.linked(id);
       await refreshPending();

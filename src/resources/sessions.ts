@@ -17,8 +17,9 @@ export type PaketLink<D extends Dialect = 'participants'> = [D] extends ['contex
  * The platform side: one Session per profile ({@link IdentityResource}), and the links of
  * publishers' Participants to it.
  */
-export interface SessionsResource<D extends Dialect = 'participants'>
-  extends IdentityResource<PaketSession> {
+export interface SessionsResource<
+  D extends Dialect = 'participants',
+> extends IdentityResource<PaketSession> {
   /**
    * Links a Participant to the profile's Session (`PUT /v1/upnext/sessions/{session_id}`),
    * creating the Session first if the profile has none. The operation is stored before it is
@@ -32,7 +33,10 @@ export interface SessionsResource<D extends Dialect = 'participants'>
   /** Deletes the profile's Session at the service (`DELETE /v1/upnext/sessions/{session_id}`), then forgets it, its links and its queued operations. */
   remove: Links['sessions']['remove'];
   /** The Participants linked to the profile's Session, as an async iterable that follows `next_key` (`limit`: page size, 1 to 50). */
-  participants(profileId: string, options?: { limit?: number }): AsyncIterable<PaketLinkedParticipant>;
+  participants(
+    profileId: string,
+    options?: { limit?: number },
+  ): AsyncIterable<PaketLinkedParticipant>;
   /** The profile's aggregated Up Next list, as an async iterable that follows `next_key` (`limit`: page size, 1 to 200). */
   upNext: Links['sessions']['upNext'];
   /** The links the service has confirmed for the profile, kept on the device: readable offline, no request. */

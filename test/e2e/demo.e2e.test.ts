@@ -156,4 +156,32 @@ describe('the Lightning demo app', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('speaks the 2025 dialect with ?dialect=contexts: a Session SN…, a Context linked by its App ID', async () => {
+    const context = await launch(newProfileDir());
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.goto(
+      `${env.web.origin}/demo-app/dist/index.html?dialect=contexts&baseUrl=${encodeURIComponent(env.emu.url)}`,
+    );
+    await vi.waitFor(async () => expect((await demoState(page))?.ready).toBe(true), {
+      timeout: 20_000,
+    });
+    let s = await demoState(page);
+    expect(s.status.healthy).toBe(true);
+    const anna = s.sessions['profile-anna']!;
+    expect(anna.id).toMatch(/^SN/);
+    s = await press(page, 'share');
+    expect(s.error).toBe('');
+    const linked = s.linked as unknown as { context_id: string; app_id: string }[];
+    expect(linked).toHaveLength(1);
+    expect(linked[0]!.context_id).toMatch(/^CX/);
+    expect(linked[0]!.app_id).toMatch(/^AP/);
+    const at = env.emu.state().links[anna.id] as unknown as {
+      context_id?: string;
+      participant_id?: string;
+    }[];
+    expect(at.map((l) => l.context_id ?? l.participant_id)).toEqual([linked[0]!.context_id]);
+    await context.close();
+  });
 });
