@@ -16,7 +16,11 @@ import { delay, monotonic } from './clock.js';
 export const HEARTBEAT_MS = 1000;
 export const STALE_MS = 4000;
 const POLL_MS = 100;
-/** Without atomic writes across pages (localStorage): wait, then check the lease stuck. */
+/**
+ * localStorage has no atomic read-modify-write across pages, and a write reaches a page in
+ * another renderer process a few milliseconds late: the lease is checked again after this
+ * pause, and a Web Lock's holder waits this long before it reads.
+ */
 const SETTLE_MS = 60;
 
 /** Another live instance holds the lock (returned by `run` when not waiting). */
@@ -124,6 +128,9 @@ export function createCoordinator(config: CoordinatorConfig): Coordinator {
           clearTimeout(timer);
           if (gaveUp) return; // granted after the caller gave up: release at once
           if (!lock) return resolve(BUSY);
+          // localStorage reaches a page in another renderer process a few milliseconds late:
+          // the previous holder's last write must be visible before this one reads.
+          if (storage.kind === 'localStorage') await delay(SETTLE_MS);
           await task(always).then(resolve, reject);
         })
         .catch(reject);

@@ -50,30 +50,35 @@ function boot(page: Page): Promise<unknown> {
 }
 
 describe('across pages in Chromium', () => {
-  it('localStorage only (no IndexedDB): two pages racing for a profile make one Session (Web Locks)', async () => {
+  it('localStorage only (no IndexedDB): four pages racing for a profile make one Session (Web Locks)', async () => {
     const context = await launch(newProfileDir());
     await context.addInitScript(() => {
       // An engine without IndexedDB: the SDK keeps its records in localStorage.
       Object.defineProperty(window, 'indexedDB', { value: undefined });
     });
-    env.emu.injectFaults('POST /v1/sessions', [{ delayMs: 300 }]);
-    const pages = await Promise.all([0, 1].map(() => openSdkPage(context, env.web.origin)));
-    const ids = await Promise.all(
-      pages.map((page) =>
-        page.evaluate(async (url) => {
-          const w = window as unknown as Win;
-          const client = w.sdk.createPaketClient({
-            credentials: { username: 'platform_demo', password: 'test_sk_platform_demo' },
-            baseUrl: url,
-          });
-          const session = await client.sessions.ensure('kid');
-          return [session.session_id, client.storageKind];
-        }, env.emu.url),
-      ),
-    );
-    expect(ids[0]![1]).toBe('localStorage');
-    expect(ids[0]![0]).toBe(ids[1]![0]);
-    expect(posts()).toBe(1);
+    const pages = await Promise.all([0, 1, 2, 3].map(() => openSdkPage(context, env.web.origin)));
+    // Four pages race for each of three profiles (v0.1 split some of these races in two).
+    for (const profile of ['kid-1', 'kid-2', 'kid-3']) {
+      const ids = await Promise.all(
+        pages.map((page) =>
+          page.evaluate(
+            async ([url, id]) => {
+              const w = window as unknown as Win;
+              const client = w.sdk.createPaketClient({
+                credentials: { username: 'platform_demo', password: 'test_sk_platform_demo' },
+                baseUrl: url!,
+              });
+              const session = await client.sessions.ensure(id);
+              return [session.session_id, client.storageKind];
+            },
+            [env.emu.url, profile],
+          ),
+        ),
+      );
+      expect(ids[0]![1]).toBe('localStorage');
+      expect(new Set(ids.map((x) => x[0])).size).toBe(1);
+    }
+    expect(posts()).toBe(3);
     await context.close();
   });
 
