@@ -440,9 +440,3 @@ export function createIdentityResource<T>(
     },
   };
 }
-
-/** `forget(profile, id)`'s condition, for resources that compose it with their own records. */
-export const matchesId =
-  (idField: string, id: string | undefined) =>
-  (object: unknown): boolean =>
-    id === undefined || (!!object && (object as Record<string, unknown>)[idField] === id);

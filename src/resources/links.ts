@@ -59,7 +59,7 @@ export interface LinkInternals {
     create: boolean,
     record?: OutboxRecord,
   ): Promise<PaketSession | undefined>;
-  /** Forgets the profile's Session (while it is `id`) and renews its queued operations' keys, in one transaction. */
+  /** Forgets the profile's Session (only while it is `id`, when given). */
   forget(profileId: string, id?: string): Promise<void>;
 }
 
@@ -118,20 +118,9 @@ export function createLinks(config: LinkConfig) {
       }
       return session;
     },
-    forget: async (profileId, id) => {
-      const key = await config.outboxKey();
-      await sessions.internals.retire(
-        profileId,
-        'pending',
-        (s) => id === undefined || (!!s && s.session_id === id),
-        [key],
-        (values, retired) => {
-          if (!retired) return;
-          // Keys sent to the old Session's path would be refused (422) on the new one.
-          values[0] = renewKeys(values[0], profileId);
-        },
-      );
-    },
+    // The profile's queued operations need no new keys: a delivery's Idempotency-Key is
+    // derived per Session (keyFor), so the new Session's path never sees an old one.
+    forget: (profileId, id) => sessions.forget(profileId, id),
   };
 
   /** For a failure to get, check or replace the profile's Session: the operation stays queued. */
@@ -373,18 +362,6 @@ function dropLink(r: OutboxRecord, op: QueuedOperation): void {
   r.links = r.links.filter(
     (l) => !(l.profileId === op.profileId && l.participant_id === op.participantId),
   );
-}
-
-/** The stored outbox value with new keys for the profile's queued operations. */
-function renewKeys(value: unknown, profileId: string): unknown {
-  const v = value as { ops?: unknown } | undefined;
-  if (!v || !Array.isArray(v.ops)) return value;
-  return {
-    ...v,
-    ops: (v.ops as Record<string, unknown>[]).map((o) =>
-      o && o.profileId === profileId ? { ...o, key: uuidv4() } : o,
-    ),
-  };
 }
 
 export type Links = ReturnType<typeof createLinks>;

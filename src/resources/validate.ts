@@ -33,9 +33,6 @@ export function idProblem(value: unknown, local = false): string | undefined {
   return undefined;
 }
 
-/** `true` when `value` is a valid ID (see {@link idProblem}). */
-export const isId = (value: unknown): value is string => idProblem(value) === undefined;
-
 /**
  * An app-given ID, checked by the ID rule ({@link idProblem}); else a `PaketInputError`
  * naming `name` and the call (`method`, `path`), thrown before any request.
@@ -133,20 +130,6 @@ export function checkIdempotencyKey(value: unknown, method: string, path = ''): 
     );
   }
   return value;
-}
-
-/**
- * @deprecated Kept for the modules that still call it: {@link checkId}, as a local ID (see
- * {@link idProblem}) unless `noSlash`; a profile ID should go through {@link normalizeProfileId}.
- */
-export function checkString(
-  name: string,
-  value: unknown,
-  method: string,
-  path = '',
-  noSlash?: boolean,
-): string {
-  return checkId(name, value, method, path, !noSlash);
 }
 
 /** Most characters of a non-ID string field kept from an answer (longer ones are dropped). */

@@ -18,7 +18,7 @@ export interface StorageAdapter {
    * Optional: reads every key, lets `change` edit the array of values in place, and writes
    * back each value it replaced (`undefined` deletes), all as one atomic step. Without it the
    * SDK runs `update` key by key: each record stays consistent, but a change spanning two
-   * records (forgetting a Session and renewing its queued operations' keys) is not atomic
+   * records (removing a Session and dropping its queued operations) is not atomic
    * across app instances.
    */
   transact?<R>(keys: readonly string[], change: (values: unknown[]) => R): Promise<R>;
