@@ -11,7 +11,10 @@ import {
   createIdentityResource,
   type IdentityResource,
 } from './resources/identity.js';
-import { createLinks, isTransient } from './resources/links.js';
+import { isTransient } from './resources/failures.js';
+import { createHides } from './resources/hides.js';
+import { createLinks } from './resources/links.js';
+import { createItems } from './resources/publisher/items.js';
 import { getStatus } from './resources/status.js';
 import type { StorageAdapter, StorageKind } from './storage/adapter.js';
 import { createRecordStorage, KEY_PREFIX } from './storage/records.js';
@@ -294,6 +297,18 @@ export function createPaketClient<D extends Dialect = 'participants'>(
     reconcileEveryMs: num('reconcileEveryMs', options.reconcileEveryMs, 86_400_000, 0, 3.15e10),
     timeoutMs,
   });
+  const participants = createIdentityResource<PaketParticipant>({
+    ...identity,
+    kind: 'participant',
+    idField: dialectTable(transport.dialect).publisherIdField,
+  });
+  const items = createItems({ transport: requests, outbox, participants });
+  const hides = createHides({
+    transport: requests,
+    outbox,
+    current: (profileId) => links.internals.current(profileId, false),
+    stored: sessions.get,
+  });
   // Created: the queue a previous run left is delivered soon.
   if (autoFlush) setTimeout(() => outbox.wake(), 0);
   const target = globalThis as {
@@ -320,6 +335,7 @@ export function createPaketClient<D extends Dialect = 'participants'>(
       create: sessions.create,
       get: sessions.get,
       ...links.sessions,
+      ...hides,
       ensure: (profileId) =>
         sessions.ensure(profileId).then((session) => {
           if (autoFlush) outbox.wake();
@@ -327,13 +343,7 @@ export function createPaketClient<D extends Dialect = 'participants'>(
           return session;
         }),
     },
-    participants: publicCalls(
-      createIdentityResource<PaketParticipant>({
-        ...identity,
-        kind: 'participant',
-        idField: dialectTable(transport.dialect).publisherIdField,
-      }),
-    ),
+    participants: { ...publicCalls(participants), ...items.calls },
     flush: () => outbox.flush(),
     pending: async () => (await outbox.read()).ops,
     close: () => {

@@ -125,7 +125,16 @@ export type PaketEvent =
     };
 
 /** What an outbox operation does. */
-export type OutboxOperation = 'link' | 'unlink' | 'removeSession' | (string & {});
+export type OutboxOperation =
+  | 'link'
+  | 'unlink'
+  | 'removeSession'
+  | 'putItem'
+  | 'removeItem'
+  | 'leaveSessions'
+  | 'hide'
+  | 'unhide'
+  | (string & {});
 
 /** The `onEvent` callback. An exception thrown by it is caught and ignored. */
 export type PaketEventHandler = (event: PaketEvent) => void;

@@ -4,6 +4,8 @@ export { createPaketClient, DEFAULT_BASE_URL } from './client.js';
 export type { PaketClient, PaketClientOptions } from './client.js';
 export type { PaketLink, SessionsResource } from './resources/sessions.js';
 export type { ParticipantsResource } from './resources/participants.js';
+export type { PaketItemAction, PaketItemInput } from './resources/publisher/item.js';
+export type { HideInput } from './resources/hides.js';
 export type { CreateOptions } from './resources/create.js';
 export type { IdentityResource } from './resources/identity.js';
 export type { FlushResult, LinkInput, QueuedOperation } from './resources/links.js';

@@ -102,6 +102,62 @@ export function createOutbox(config: OutboxConfig) {
   let closed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
+  /** The record's key once known: the journal of urgent writes is next to it, synchronously. */
+  let knownKey: string | undefined;
+  let journalMerged: Promise<void> | undefined;
+  const journalKey = (key: string): string => `${key}:journal`;
+
+  /** The record's key; on first use, the urgent writes a killed page left are queued. */
+  const keyOf = async (): Promise<string> => {
+    const key = await config.key();
+    knownKey = key;
+    await (journalMerged ??= mergeJournal(key));
+    return key;
+  };
+
+  const journal = (key: string): QueuedOperation[] => {
+    const value = storage.mirrorGet(journalKey(key));
+    return Array.isArray(value)
+      ? (value as unknown[]).filter((o): o is QueuedOperation => {
+          const { record } = parseRecord({ v: 3, ops: [o] });
+          return record.ops.length === 1;
+        })
+      : [];
+  };
+  const unjournal = (key: string, ids: string[]): void => {
+    const rest = journal(key).filter((o) => ids.indexOf(o.id) < 0);
+    if (rest.length) storage.mirrorSet(journalKey(key), rest);
+    else storage.mirrorDelete(journalKey(key));
+  };
+
+  /**
+   * Queues what the journal holds and the record does not (an urgent write whose page was
+   * killed before its transaction committed), in its order, unless the record has a newer
+   * write of the same target. A failure leaves the journal for the next start.
+   */
+  const mergeJournal = async (key: string): Promise<void> => {
+    const entries = journal(key);
+    if (!entries.length) return;
+    try {
+      await storage.transact([key], (values) => {
+        const record = parseRecord(values[0]).record;
+        for (const op of entries) {
+          const known =
+            record.ops.some(
+              (o) => o.id === op.id || (o.target === op.target && o.queuedAt > op.queuedAt),
+            ) || record.outcomes.some((o) => o.op === op.id);
+          if (!known) enqueue(record, op, config.limit);
+        }
+        values[0] = record;
+      });
+      unjournal(
+        key,
+        entries.map((o) => o.id),
+      );
+    } catch {
+      // Kept in the journal: the next start tries again.
+    }
+  };
 
   const seen = (value: unknown): OutboxRecord => {
     const { record, lost } = parseRecord(value);
@@ -112,7 +168,7 @@ export function createOutbox(config: OutboxConfig) {
   /** The record as stored, after this instance's own pending writes. */
   const read = async (): Promise<OutboxRecord> => {
     await saving;
-    return (last = seen(await storage.get(await config.key())));
+    return (last = seen(await storage.get(await keyOf())));
   };
 
   /** Changes the record atomically, with `extra` keys read and written in the same transaction. */
@@ -121,7 +177,7 @@ export function createOutbox(config: OutboxConfig) {
     change: (record: OutboxRecord, values: unknown[]) => R,
   ): Promise<R> => {
     const run = (async () => {
-      const key = await config.key();
+      const key = await keyOf();
       let raw: unknown;
       let next: OutboxRecord | undefined;
       const result = await storage.transact([key, ...extra], (values) => {
@@ -313,19 +369,29 @@ export function createOutbox(config: OutboxConfig) {
     (timer as { unref?: () => void }).unref?.();
   }
 
-  /** Queues an operation, then delivers the queue; resolves with the handler's value. */
-  const submit = async (input: OperationInput): Promise<unknown> => {
+  /**
+   * Queues an operation, then delivers the queue; resolves with the handler's value.
+   * `urgent` (the page may be killed right after: pagehide, hidden): the operation is also
+   * written synchronously, before this returns, to a journal in localStorage, which the next
+   * start queues should the storage transaction not have committed.
+   */
+  const submit = async (input: OperationInput, urgent = false): Promise<unknown> => {
     const op: QueuedOperation = {
       ...input,
       id: uuidv4(),
       key: input.key ?? uuidv4(),
       queuedAt: new Date().toISOString(),
     };
+    const journalled = urgent && knownKey;
+    if (journalled) {
+      storage.mirrorSet(journalKey(journalled), [...journal(journalled), op].slice(-config.limit));
+    }
     let change: ReturnType<typeof enqueue> = { replaced: [], dropped: [] };
     try {
       await edit((r) => {
         change = enqueue(r, op, config.limit);
       });
+      if (journalled) unjournal(journalled, [op.id]);
     } catch (error) {
       if (error instanceof PaketStorageError && error.landed) {
         // The write may still land: then it is queued after all, reported and delivered.

@@ -3,10 +3,6 @@
 // never made twice. This module holds the link calls and their delivery; the rare paths
 // (a Session the service lost, remove, reconcile) are in repair.ts, loaded when needed.
 import type { PaketEvent } from '../events.js';
-import { PaketError } from '../errors/PaketError.js';
-import { PaketHttpError } from '../errors/PaketHttpError.js';
-import { PaketInputError } from '../errors/PaketInputError.js';
-import { PaketNetworkError } from '../errors/PaketNetworkError.js';
 import { monotonic } from '../coordination/clock.js';
 import { AGAIN, type Delivery, type Outbox } from '../outbox/outbox.js';
 import {
@@ -26,7 +22,8 @@ import type {
   PaketSessionParticipant,
 } from '../types.js';
 import { checkProfileId, type IdentityInternals, type IdentityResource } from './identity.js';
-import type { ListContext } from './lists.js';
+import { isStatus, keptFor } from './failures.js';
+import { checkLimit, pagedList } from './paged.js';
 import { checkId as checkIdRule } from './validate.js';
 
 export type { QueuedOperation } from '../outbox/record.js';
@@ -66,34 +63,6 @@ export interface LinkInternals {
 const checkId = (name: string, value: unknown, where: string): string =>
   checkIdRule(name, value, where);
 
-function checkLimit(value: unknown, max: number, where: string): number | undefined {
-  if (
-    value !== undefined &&
-    !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= max)
-  ) {
-    throw new PaketInputError('limit', `must be an integer from 1 to ${max}`, where);
-  }
-  return value as number | undefined;
-}
-
-export const isStatus = (error: unknown, status: number): boolean =>
-  error instanceof PaketHttpError && error.status === status;
-
-/**
- * Failures after which an operation stays queued. 401/403: the app's credentials, not the
- * operation, are at fault. A 2xx with an unreadable body may have been committed: it is sent
- * again later with the same key. Anything that is not the service refusing the operation
- * (a storage fault, the credentials function failing, an app error) keeps it queued too.
- */
-export function isTransient(error: unknown): boolean {
-  if (!(error instanceof PaketHttpError)) return true;
-  const s = error.status;
-  return s < 300 || s === 401 || s === 403 || s === 408 || s === 409 || s === 429 || s >= 500;
-}
-
-const asyncIteratorSymbol: symbol =
-  (Symbol as { asyncIterator?: symbol }).asyncIterator ?? Symbol.for('Symbol.asyncIterator');
-
 export function createLinks(config: LinkConfig) {
   const { transport, outbox, sessions } = config;
   const dialect = transport.dialect;
@@ -123,12 +92,7 @@ export function createLinks(config: LinkConfig) {
     forget: (profileId, id) => sessions.forget(profileId, id),
   };
 
-  /** For a failure to get, check or replace the profile's Session: the operation stays queued. */
-  const kept = (error: unknown): never => {
-    throw isTransient(error) || !(error instanceof PaketError)
-      ? error
-      : new PaketNetworkError(error.method, error.path, error, 'no Session to send it to');
-  };
+  const kept = keptFor('Session');
 
   /** The operation whose Session was just replaced: a second 404 for it is final. */
   let healed: string | undefined;
@@ -236,35 +200,33 @@ export function createLinks(config: LinkConfig) {
     }
   };
 
-  const listContext: ListContext = {
-    transport,
-    ensure: async (profileId) => (await internals.current(profileId, true)) as PaketSession,
-    replace: async (profileId, old) => {
-      const fresh = await (await repair()).replaceSession(internals, outbox, profileId, old);
-      await outbox.flush();
-      return fresh;
-    },
-  };
-
-  /** An async iterable whose iterator loads the list code on first use. */
-  const list = <T>(
+  /** A list below the profile's Session: `call` S3, S4 (with `publisherId`) or S5. */
+  const sessionList = <T>(
     profileId: string,
-    suffix: string[],
+    call: 'upNext' | 'appList' | 'linked',
     limit: number | undefined,
-  ): AsyncIterable<T> =>
-    ({
-      [asyncIteratorSymbol](): AsyncIterator<T> {
-        let inner: Promise<AsyncIterator<T>> | undefined;
-        return {
-          next: async () => {
-            inner ??= import('./lists.js').then((m) =>
-              m.listIterator<T>(listContext, profileId, suffix, limit),
-            );
-            return (await inner).next();
-          },
-        };
+    publisherId?: string,
+  ): AsyncIterable<T> => {
+    let session: PaketSession | undefined;
+    const at = (s: PaketSession): string[] =>
+      route(dialect, call, { sessionId: s.session_id, ...(publisherId && { publisherId }) })
+        .segments;
+    return pagedList<T>(
+      {
+        transport,
+        open: async () =>
+          at((session = (await internals.current(profileId, true)) as PaketSession)),
+        reopen: async () => {
+          const fresh = await (
+            await repair()
+          ).replaceSession(internals, outbox, profileId, session as PaketSession);
+          await outbox.flush();
+          return at(fresh);
+        },
       },
-    }) as unknown as AsyncIterable<T>;
+      limit,
+    );
+  };
 
   return {
     internals,
@@ -329,13 +291,19 @@ export function createLinks(config: LinkConfig) {
       ): AsyncIterable<PaketLinkedParticipant> {
         const where = 'sessions.participants';
         const p = checkProfileId(profileId, where);
-        return list(p, ['participants'], checkLimit(options.limit, 50, where));
+        return sessionList(p, 'linked', checkLimit(options.limit, 50, where));
       },
 
-      upNext(profileId: string, options: { limit?: number } = {}): AsyncIterable<PaketListItem> {
+      upNext(
+        profileId: string,
+        options: { participantId?: string; limit?: number } = {},
+      ): AsyncIterable<PaketListItem> {
         const where = 'sessions.upNext';
         const p = checkProfileId(profileId, where);
-        return list(p, [], checkLimit(options.limit, 200, where));
+        const limit = checkLimit(options.limit, 200, where);
+        if (options.participantId === undefined) return sessionList(p, 'upNext', limit);
+        const publisher = checkId('participantId', options.participantId, where);
+        return sessionList(p, 'appList', limit, publisher);
       },
 
       async linked(profileId: string): Promise<PaketSessionParticipant[]> {

@@ -1,47 +1,29 @@
-// Paged lists of a profile's Session (participants, Up Next), loaded on demand: an app that
-// never lists does not download this code.
+// Paged lists (a Session's Up Next, one app's list, linked publishers; a Participant's own
+// items), loaded on demand: an app that never lists does not download this code.
 import { PaketHttpError } from '../errors/PaketHttpError.js';
-import { dialectTable } from '../transport/dialect.js';
 import type { Transport } from '../transport/http.js';
-import type { PaketSession } from '../types.js';
-import { isStatus } from './links.js';
+import { isStatus } from './failures.js';
 
 /** Most characters of a string `next_key` the SDK sends back. */
 const MAX_NEXT_KEY = 1024;
 
 /**
- * The segments of a list below a Session, in the transport's dialect: `suffix` `[]` is the
- * aggregated Up Next list (S3), `['participants']` the linked publishers (S5, `contexts` in
- * 2025), `[publisherId]` one app's list (S4).
+ * Where a list is read: `open()` resolves the path's segments below the base URL (the
+ * profile's Session or Participant, created when there is none); `reopen()`, when given,
+ * is called once after a 404 on the first page (the service lost the Session) and resolves
+ * the segments of its replacement.
  */
-export function sessionListSegments(
-  transport: Transport,
-  sessionId: string,
-  suffix: readonly string[],
-): string[] {
-  const t = dialectTable(transport.dialect);
-  const rest = suffix.length === 1 && suffix[0] === 'participants' ? [t.publishers] : suffix;
-  return [...t.sessionBase, sessionId, ...rest];
-}
-
-export interface ListContext {
+export interface ListSource {
   transport: Transport;
-  ensure(profileId: string): Promise<PaketSession>;
-  /** Replaces a Session the service lost, restores its links, and resolves with the new one. */
-  replace(profileId: string, old: PaketSession): Promise<PaketSession>;
+  open(): Promise<string[]>;
+  reopen?(): Promise<string[]>;
 }
 
 /**
- * An async iterator over every item of the list at `suffix` below the profile's Session:
- * fetches a page, yields its items, follows `next_key` until the list ends. A 404 on the
- * first page means the service lost the Session: it is replaced once and the list re-read.
+ * An async iterator over every item of a list: fetches a page, yields its items, follows
+ * `next_key` until the list ends.
  */
-export function listIterator<T>(
-  ctx: ListContext,
-  profileId: string,
-  suffix: string[],
-  limit: number | undefined,
-): AsyncIterator<T> {
+export function listIterator<T>(source: ListSource, limit: number | undefined): AsyncIterator<T> {
   let buffer: T[] = [];
   let nextKey: string | number | undefined;
   let done = false;
@@ -49,17 +31,16 @@ export function listIterator<T>(
 
   const fetchPage = async (): Promise<{ status: number; body: unknown; path: string }> => {
     const query = { limit, next_key: started ? nextKey : undefined };
-    const get = async (session: PaketSession) => {
-      const segments = sessionListSegments(ctx.transport, session.session_id, suffix);
-      const response = await ctx.transport.request({ method: 'GET', segments, query });
-      return { ...response, path: ctx.transport.displayPath(segments) };
+    const get = async (segments: string[]) => {
+      const response = await source.transport.request({ method: 'GET', segments, query });
+      return { ...response, path: source.transport.displayPath(segments) };
     };
-    const session = await ctx.ensure(profileId);
+    const segments = await source.open();
     try {
-      return await get(session);
+      return await get(segments);
     } catch (error) {
-      if (started || !isStatus(error, 404)) throw error;
-      return get(await ctx.replace(profileId, session));
+      if (started || !source.reopen || !isStatus(error, 404)) throw error;
+      return get(await source.reopen());
     }
   };
 

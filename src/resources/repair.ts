@@ -18,7 +18,8 @@ import type { Transport } from '../transport/http.js';
 import { uuidv4 } from '../transport/uuid.js';
 import type { PaketLinkedParticipant, PaketSession } from '../types.js';
 import { route } from '../transport/dialect.js';
-import { isStatus, reconcileDue, type LinkInternals } from './links.js';
+import { isStatus } from './failures.js';
+import { reconcileDue, type LinkInternals } from './links.js';
 
 const relinkOp = (profileId: string, participantId: string, appId: string): QueuedOperation => ({
   id: uuidv4(),

@@ -1,11 +1,13 @@
 import type { Dialect } from '../transport/dialect.js';
 import type {
   PaketLinkedParticipant,
+  PaketListItem,
   PaketSession,
   PaketSessionContext,
   PaketSessionParticipant,
 } from '../types.js';
 import type { IdentityResource } from './identity.js';
+import type { HideInput } from './hides.js';
 import type { LinkInput, Links } from './links.js';
 
 /** A link as the dialect's wire shape has it: a Session Participant (2024) or a Session Context (2025). */
@@ -37,8 +39,26 @@ export interface SessionsResource<
     profileId: string,
     options?: { limit?: number },
   ): AsyncIterable<PaketLinkedParticipant>;
-  /** The profile's aggregated Up Next list, as an async iterable that follows `next_key` (`limit`: page size, 1 to 200). */
-  upNext: Links['sessions']['upNext'];
+  /**
+   * The profile's Up Next list, as an async iterable that follows `next_key` (`limit`: page
+   * size, 1 to 200): every linked app's items (S3), or with `participantId` one app's (S4).
+   */
+  upNext(
+    profileId: string,
+    options?: { participantId?: string; limit?: number },
+  ): AsyncIterable<PaketListItem>;
+  /**
+   * Hides an item of the profile's row (S6, `action: "hide"`); the publisher's server is told
+   * by a webhook. Stored before it is sent and queued like {@link SessionsResource.link}; the
+   * last of a hide and an unhide of one item is what is sent. A 404 (no such item) is done.
+   * Nothing stored for the profile: resolves, creating nothing.
+   */
+  hide(profileId: string, input: HideInput): Promise<void>;
+  /**
+   * Shows a hidden item again (S6, `action: "unhide"`). Exists only in the `'contexts'`
+   * dialect: in the other it throws a `PaketInputError` naming the dialect.
+   */
+  unhide(profileId: string, input: HideInput): Promise<void>;
   /** The links the service has confirmed for the profile, kept on the device: readable offline, no request. */
   linked(profileId: string): Promise<PaketLink<D>[]>;
 }

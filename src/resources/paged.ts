@@ -1,0 +1,32 @@
+// The async iterables the list calls return. The paging code (lists.ts) loads on the first
+// `next()`: an app that never lists never downloads it.
+import { PaketInputError } from '../errors/PaketInputError.js';
+import type { ListSource } from './lists.js';
+
+const asyncIteratorSymbol: symbol =
+  (Symbol as { asyncIterator?: symbol }).asyncIterator ?? Symbol.for('Symbol.asyncIterator');
+
+/** A page size checked: an integer from 1 to `max`, or `undefined` (the service's default). */
+export function checkLimit(value: unknown, max: number, where: string): number | undefined {
+  if (
+    value !== undefined &&
+    !(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= max)
+  ) {
+    throw new PaketInputError('limit', `must be an integer from 1 to ${max}`, where);
+  }
+  return value as number | undefined;
+}
+
+/** An async iterable over every item of the list `source` reads, `limit` per page. */
+export const pagedList = <T>(source: ListSource, limit: number | undefined): AsyncIterable<T> =>
+  ({
+    [asyncIteratorSymbol](): AsyncIterator<T> {
+      let inner: Promise<AsyncIterator<T>> | undefined;
+      return {
+        next: async () => {
+          inner ??= import('./lists.js').then((m) => m.listIterator<T>(source, limit));
+          return (await inner).next();
+        },
+      };
+    },
+  }) as unknown as AsyncIterable<T>;
