@@ -11,8 +11,8 @@
 // - After the finish (remove, then `next`), nothing puts the item back, except a `seeked` to a
 //   position before both the end region and the position where it finished: a rewatch, tracked
 //   from scratch (threshold again). An `ended` with no seek never restarts it.
-// - A stall (not paused, no progress) is seen by a one-minute check: written 5 to 6 minutes
-//   after the last progress. A pause writes exactly 5 minutes after the `pause` event.
+// - A stall (not paused, no progress) is seen by a one-minute check (no timer per timeupdate):
+//   written more than 5 and at most 6 minutes after the last progress. A pause writes exactly 5 minutes after the `pause` event.
 // - `item.duration` wins over `media.duration`; until either is a finite number >= 1 s, nothing
 //   is written, not even a remove on `ended` (live streams).
 
@@ -227,28 +227,36 @@ const named = (v: Record<string, unknown>) =>
 
 /**
  * Why `media`, `item` or `options` cannot be tracked, as `{ field, message }`, or `undefined`
- * when they can. Never throws. The next item's other fields are left to the item rules of
- * `putItem`.
+ * when they can. Never throws (a getter that throws is reported as that object being
+ * unreadable). The next item's other fields are left to the item rules of `putItem`.
  */
 export function trackProblem(
   media: unknown,
   item: unknown,
   options: unknown,
 ): { field: string; message: string } | undefined {
+  let at = 'media';
   const problem = (field: string, message: string) => ({ field, message });
-  if (!isObject(media) || typeof media.addEventListener !== 'function')
-    return problem('media', 'must be a media element or an object like one');
-  if (typeof media.removeEventListener !== 'function')
-    return problem('media', 'must have removeEventListener');
-  if (!isObject(item)) return problem('item', 'must be an object');
-  if (!named(item)) return problem('item.content_id', 'must be a non-empty string');
-  if (!seconds(item.duration)) return problem('item.duration', SECONDS);
-  if (options === undefined) return undefined;
-  if (!isObject(options)) return problem('options', 'must be an object');
-  if (!seconds(options.creditsAt)) return problem('options.creditsAt', SECONDS);
-  const next = options.next;
-  if (next !== undefined && !isObject(next)) return problem('options.next', 'must be an object');
-  if (next !== undefined && !named(next))
-    return problem('options.next.content_id', 'must be a non-empty string');
-  return undefined;
+  try {
+    if (!isObject(media) || typeof media.addEventListener !== 'function')
+      return problem(at, 'must be a media element or an object like one');
+    if (typeof media.removeEventListener !== 'function')
+      return problem(at, 'must have removeEventListener');
+    at = 'item';
+    if (!isObject(item)) return problem(at, 'must be an object');
+    if (!named(item)) return problem('item.content_id', 'must be a non-empty string');
+    if (!seconds(item.duration)) return problem('item.duration', SECONDS);
+    at = 'options';
+    if (options === undefined) return undefined;
+    if (!isObject(options)) return problem(at, 'must be an object');
+    if (!seconds(options.creditsAt)) return problem('options.creditsAt', SECONDS);
+    const next = options.next;
+    at = 'options.next';
+    if (next !== undefined && !isObject(next)) return problem(at, 'must be an object');
+    if (next !== undefined && !named(next))
+      return problem('options.next.content_id', 'must be a non-empty string');
+    return undefined;
+  } catch {
+    return problem(at, 'could not be read');
+  }
 }
