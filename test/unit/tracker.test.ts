@@ -247,6 +247,17 @@ describe('rule 2: the position after 5 minutes paused or stalled, and when hidde
     expect(calls.slice(2)).toEqual([['put', cont(1000), true]]);
   });
 
+  it('tracking starts paused: seeks while paused are written 5 minutes after the start', () => {
+    track();
+    media.seek(1500);
+    media.seek(1600);
+    vi.advanceTimersByTime(5 * MIN);
+    expect(calls).toEqual([
+      ['put', cont(1500), false],
+      ['put', cont(1600), false],
+    ]);
+  });
+
   it('before the threshold, a pause, a stall, hidden and pagehide write nothing', () => {
     media.duration = 7200;
     track();
@@ -307,6 +318,35 @@ describe('rule 3: finished: remove, then up_next_next; once', () => {
     calls = [];
     media.at(3492);
     expect(calls).toEqual([['remove', 'ep1', false]]);
+  });
+
+  it('creditsAt given: it alone starts the end region, not the 3% rule', () => {
+    track({ creditsAt: 3550 });
+    media.currentTime = 3400;
+    media.playTo(3549.75);
+    expect(calls).toEqual([['put', cont(3400), false]]);
+    media.at(3550);
+    expect(calls.slice(1)).toEqual([['remove', 'ep1', false]]);
+  });
+
+  it('hidden in the end region before a timeupdate there: finishes, urgent', () => {
+    track({ next: NEXT });
+    media.playTo(3000);
+    media.currentTime = 3500; // jumped, no timeupdate yet
+    hide();
+    expect(calls.slice(1)).toEqual([
+      ['remove', 'ep1', true],
+      ['put', nextItem(), true],
+    ]);
+  });
+
+  it('a stall found in the end region finishes, and no timer is left running', () => {
+    track();
+    media.playTo(3000);
+    media.currentTime = 3500;
+    vi.advanceTimersByTime(7 * MIN);
+    expect(calls.slice(1)).toEqual([['remove', 'ep1', false]]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('ended finishes a playback that stopped short of the end region', () => {

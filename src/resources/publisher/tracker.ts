@@ -12,9 +12,14 @@
 //   position before both the end region and the position where it finished: a rewatch, tracked
 //   from scratch (threshold again). An `ended` with no seek never restarts it.
 // - A stall (not paused, no progress) is seen by a one-minute check (no timer per timeupdate):
-//   written more than 5 and at most 6 minutes after the last progress. A pause writes exactly 5 minutes after the `pause` event.
+//   written more than 5 and at most 6 minutes after the last progress. A pause writes exactly
+//   5 minutes after the `pause` event (or after the start, when tracking starts paused).
 // - `item.duration` wins over `media.duration`; until either is a finite number >= 1 s, nothing
 //   is written, not even a remove on `ended` (live streams).
+// - The end region starts at `creditsAt` when it is given, else where 3% or less remains (the
+//   spec: the 3% rule is for "where credits cannot be detected"); `ended` always finishes.
+// - A pause, stall, hide, exit or stop() found in the end region (no timeupdate there yet)
+//   finishes instead of writing a position: urgent when hidden or exiting.
 
 /** What the tracker needs of a player: an `HTMLMediaElement` or any object like one. */
 export interface MediaLike {
@@ -38,21 +43,19 @@ export interface TrackerSink {
   /** Remove the item by `content_id`. Must not throw. */
   remove(contentId: string, urgent: boolean): void;
 }
+/** What `window` and `document` offer the tracker. */
+export interface PageTarget {
+  addEventListener(t: string, l: () => void): void;
+  removeEventListener(t: string, l: () => void): void;
+}
 /** Timers and page events, injected. */
 export interface TrackerEnv {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
   /** Where visibilitychange/pagehide are listened for (window and document); absent in Node. */
-  window?: {
-    addEventListener(t: string, l: () => void): void;
-    removeEventListener(t: string, l: () => void): void;
-  };
+  window?: PageTarget;
   /** Where `visibilitychange` is listened for; `visibilityState` read on it. */
-  document?: {
-    visibilityState?: string;
-    addEventListener(t: string, l: () => void): void;
-    removeEventListener(t: string, l: () => void): void;
-  };
+  document?: PageTarget & { visibilityState?: string };
 }
 
 const IDLE_MS = 5 * 60_000;
@@ -98,12 +101,14 @@ export function trackPlayback(
     const d = fixed ?? media.duration;
     whole = d >= 1 && d < Infinity ? Math.floor(d) : 0;
     threshold = Math.min(120, d * 0.03);
-    endAt = Math.min(credits, d - d * 0.03);
+    endAt = credits < Infinity ? credits : d - d * 0.03;
     return whole > 0;
   };
   const update = (urgent: boolean): void => {
     const t = media.currentTime;
-    if (!armed || finished || whole === 0 || !(t >= 0)) return;
+    if (finished || whole === 0 || !(t >= 0)) return;
+    if (t >= endAt) return finish(urgent); // reached without a timeupdate there (a seek, a jump)
+    if (!armed) return;
     const position = Math.min(Math.floor(t), whole);
     if (position === lastPos) return;
     lastPos = position;
@@ -118,29 +123,29 @@ export function trackPlayback(
   };
   const check = (): void => {
     const t = media.currentTime;
+    checkTimer = env.setTimeout(check, CHECK_MS); // first: a finish in update() clears it
     if (t !== checkedAt) {
       checkedAt = t;
       idle = 0;
     } else if (++idle === IDLE_MS / CHECK_MS) update(false);
-    checkTimer = env.setTimeout(check, CHECK_MS);
   };
   const startCheck = (): void => {
-    if (checkTimer !== undefined || finished || stopped) return;
+    if (checkTimer !== undefined || finished) return;
     checkedAt = media.currentTime;
     idle = 0;
     checkTimer = env.setTimeout(check, CHECK_MS);
   };
-  const finish = (): void => {
+  const finish = (urgent = false): void => {
     const t = media.currentTime;
     finished = true;
     finishedAt = t < endAt ? t : endAt;
     clearTimers();
-    guard(() => sink.remove(item.content_id, false));
+    guard(() => sink.remove(item.content_id, urgent));
     const next = options.next;
     if (next) {
       const n: Record<string, unknown> = { ...next, action: 'up_next_next' };
       delete n.position;
-      guard(() => sink.put(n, false));
+      guard(() => sink.put(n, urgent));
     }
   };
   // The hot path: a few comparisons per timeupdate, no allocation, no timer.
@@ -172,7 +177,6 @@ export function trackPlayback(
   };
   const onPlay = (): void => {
     env.clearTimeout(pauseTimer);
-    pauseTimer = undefined;
     startCheck();
   };
   const onEnded = (): void => {
