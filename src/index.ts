@@ -6,6 +6,12 @@ export type { PaketLink, SessionsResource } from './resources/sessions.js';
 export type { ParticipantsResource } from './resources/participants.js';
 export type { PaketItemAction, PaketItemInput } from './resources/publisher/item.js';
 export type { HideInput } from './resources/hides.js';
+export type {
+  PlaybackOptions,
+  PlaybackTracker,
+  TrackedMedia,
+  TrackedTitle,
+} from './resources/publisher/playback.js';
 export type { CreateOptions } from './resources/create.js';
 export type { IdentityResource } from './resources/identity.js';
 export type { FlushResult, LinkInput, QueuedOperation } from './resources/links.js';

@@ -2,6 +2,12 @@ import type { Dialect } from '../transport/dialect.js';
 import type { PaketContext, PaketListItem, PaketParticipant } from '../types.js';
 import type { IdentityResource } from './identity.js';
 import type { PaketItemInput } from './publisher/item.js';
+import type {
+  PlaybackOptions,
+  PlaybackTracker,
+  TrackedMedia,
+  TrackedTitle,
+} from './publisher/playback.js';
 
 /**
  * The publisher side: one Participant (2024) or Context (2025) per profile
@@ -26,4 +32,19 @@ export interface ParticipantsResource<D extends Dialect = 'participants'> extend
   items(profileId: string, options?: { limit?: number }): AsyncIterable<PaketListItem>;
   /** Detaches the profile's Participant from every Session (P4): for a sign-out or a deleted account. Queued like a put. */
   leaveSessions(profileId: string): Promise<void>;
+  /**
+   * Writes the title's Up Next item as the Publisher Guidelines say, while `media` plays:
+   * `up_next_continue` once more than 2 minutes or 3% is watched; the position on a pause of
+   * 5 minutes and when the app is hidden or exits (stored synchronously, delivered at the next
+   * start if need be); removed when the credits begin or 3% or less remains, then `next` as
+   * `up_next_next`. No write on plain progress. Failures reach `onEvent`, never the player.
+   * @param item the title's list item without `action` and `position` (`duration` may be
+   *   left out: it is taken from the media).
+   */
+  trackPlayback(
+    profileId: string,
+    media: TrackedMedia,
+    item: TrackedTitle,
+    options?: PlaybackOptions,
+  ): PlaybackTracker;
 }

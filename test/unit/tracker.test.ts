@@ -320,12 +320,12 @@ describe('rule 3: finished: remove, then up_next_next; once', () => {
     expect(calls).toEqual([['remove', 'ep1', false]]);
   });
 
-  it('creditsAt given: it alone starts the end region, not the 3% rule', () => {
+  it('creditsAt past the last 3%: the 3% rule finishes first', () => {
     track({ creditsAt: 3550 });
     media.currentTime = 3400;
-    media.playTo(3549.75);
+    media.playTo(3491.75);
     expect(calls).toEqual([['put', cont(3400), false]]);
-    media.at(3550);
+    media.at(3492);
     expect(calls.slice(1)).toEqual([['remove', 'ep1', false]]);
   });
 

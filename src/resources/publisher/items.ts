@@ -14,6 +14,7 @@ import { isStatus, keptFor } from '../failures.js';
 import { checkLimit, pagedList } from '../paged.js';
 import { checkId } from '../validate.js';
 import { checkItem, type PaketItemInput } from './item.js';
+import { createPlayback } from './playback.js';
 
 export interface ItemsConfig<T> {
   transport: Transport;
@@ -109,9 +110,13 @@ export function createItems<T>(config: ItemsConfig<T>) {
   };
 
   return {
-    put,
-    removeItem,
     calls: {
+      trackPlayback: createPlayback({
+        dialect,
+        put,
+        remove: removeItem,
+        prepare: () => void outbox.read().catch(() => undefined),
+      }),
       putItem: (profileId: string, item: PaketItemInput): Promise<void> =>
         put(profileId, item, false),
       removeItem: (profileId: string, contentId: string): Promise<void> =>

@@ -16,8 +16,9 @@
 //   5 minutes after the `pause` event (or after the start, when tracking starts paused).
 // - `item.duration` wins over `media.duration`; until either is a finite number >= 1 s, nothing
 //   is written, not even a remove on `ended` (live streams).
-// - The end region starts at `creditsAt` when it is given, else where 3% or less remains (the
-//   spec: the 3% rule is for "where credits cannot be detected"); `ended` always finishes.
+// - The end region starts where the credits begin (`creditsAt`) or 3% or less remains,
+//   whichever is earlier (a `creditsAt` past the last 3% does not delay the finish);
+//   `ended` always finishes.
 // - A pause, stall, hide, exit or stop() found in the end region (no timeupdate there yet)
 //   finishes instead of writing a position: urgent when hidden or exiting.
 
@@ -101,7 +102,7 @@ export function trackPlayback(
     const d = fixed ?? media.duration;
     whole = d >= 1 && d < Infinity ? Math.floor(d) : 0;
     threshold = Math.min(120, d * 0.03);
-    endAt = credits < Infinity ? credits : d - d * 0.03;
+    endAt = Math.min(credits, d - d * 0.03);
     return whole > 0;
   };
   const update = (urgent: boolean): void => {

@@ -1,0 +1,91 @@
+// participants.trackPlayback: the tracker (tracker.ts, the Publisher Guidelines) joined to the
+// outbox. Its writes are the profile's putItem and removeItem; those made as the page is
+// hidden or exits are journalled synchronously (outbox.ts), so a TV switched off mid-episode
+// keeps the position even when IndexedDB cannot finish in time.
+import { PaketInputError } from '../../errors/PaketInputError.js';
+import type { Dialect } from '../../transport/dialect.js';
+import { checkProfileId } from '../identity.js';
+import { checkItem } from './item.js';
+import {
+  trackPlayback as track,
+  trackProblem,
+  type MediaLike,
+  type PageTarget,
+  type TrackedItem,
+  type TrackOptions,
+} from './tracker.js';
+
+/** What `trackPlayback` follows: an `HTMLMediaElement`, or any object like one. */
+export type TrackedMedia = MediaLike;
+/** The title's list item without `action` and `position`; `duration` may be left out (taken from the media). */
+export type TrackedTitle = TrackedItem;
+/** `creditsAt`: where the end credits begin, in seconds; `next`: the next episode's item (without `action`/`position`). */
+export type PlaybackOptions = TrackOptions;
+/** A running tracker: `stop()` ends it (and, past the 2-minute rule, writes the position). */
+export interface PlaybackTracker {
+  stop(): void;
+}
+
+export interface PlaybackConfig {
+  dialect: Dialect;
+  put(profileId: string, item: Record<string, unknown>, urgent: boolean): Promise<void>;
+  remove(profileId: string, contentId: string, urgent: boolean): Promise<void>;
+  /** Called first: the outbox learns its key, so urgent writes can be journalled synchronously. */
+  prepare(): void;
+}
+
+export function createPlayback(config: PlaybackConfig) {
+  return (
+    profileId: string,
+    media: TrackedMedia,
+    item: TrackedTitle,
+    options: PlaybackOptions = {},
+  ): PlaybackTracker => {
+    const where = 'participants.trackPlayback';
+    const p = checkProfileId(profileId, where);
+    const problem = trackProblem(media, item, options);
+    if (problem) throw new PaketInputError(problem.field, problem.message, where);
+    // The item rules up front, not at the first write minutes later.
+    const rules = (title: TrackedItem, action: string, name: string) => {
+      const d = title.duration;
+      const copy: Record<string, unknown> = {
+        ...title,
+        action,
+        duration: typeof d === 'number' ? Math.floor(d) : 1,
+      };
+      if (action === 'up_next_continue') copy.position = 0;
+      else delete copy.position;
+      try {
+        checkItem(copy, config.dialect, where);
+      } catch (error) {
+        const e = error as PaketInputError;
+        throw new PaketInputError(
+          e.parameter.replace(/^item/, name),
+          e.message.replace(/^.*?: \S+ /, ''),
+          where,
+        );
+      }
+    };
+    rules(item, 'up_next_continue', 'item');
+    if (options.next) rules(options.next, 'up_next_next', 'options.next');
+    config.prepare();
+    const ignore = (): undefined => undefined; // reported by the outbox's events
+    const g = globalThis as { window?: PageTarget; document?: PageTarget };
+    return track(
+      media,
+      item,
+      options,
+      {
+        put: (i, urgent) => void config.put(p, i, urgent).catch(ignore),
+        remove: (id, urgent) => void config.remove(p, id, urgent).catch(ignore),
+      },
+      {
+        setTimeout: (fn, ms) => setTimeout(fn, ms),
+        clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+        ...(g.window && typeof g.window.addEventListener === 'function' && { window: g.window }),
+        ...(g.document &&
+          typeof g.document.addEventListener === 'function' && { document: g.document }),
+      },
+    );
+  };
+}

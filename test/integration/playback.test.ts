@@ -1,0 +1,140 @@
+// trackPlayback against the emulator: the tracker's writes go through the outbox, and the
+// write made as the page exits is in localStorage before the event handler returns, so a
+// TV switched off before IndexedDB committed still delivers the position at its next start.
+import { IDBFactory, IDBObjectStore } from 'fake-indexeddb';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { PaketInputError, type TrackedMedia } from '../../src/index';
+import { PUBLISHER, useEmulator } from '../helpers/emulator';
+
+const env = useEmulator({ requireSignatures: true });
+
+beforeEach(() => {
+  vi.stubGlobal('indexedDB', new IDBFactory());
+  localStorage.clear();
+});
+
+const TITLE = {
+  content_id: 'ep1',
+  media_type: 'tv_episode' as const,
+  title: 'Harbor Lights',
+  description: 'Episode 1.',
+  poster_art_uri: 'https://example.invalid/p.png',
+  poster_art_aspect_ratio: 'aspect_ratio_16_9' as const,
+  season: 1,
+  episode: 1,
+};
+const NEXT = { ...TITLE, content_id: 'ep2', episode: 2, duration: 1200 };
+
+/** A media element the test moves: `to(t)` sets the position and fires `timeupdate`. */
+function fakeMedia(duration: number) {
+  const target = new EventTarget();
+  const media = {
+    currentTime: 0,
+    duration,
+    paused: false,
+    addEventListener: (t: string, l: () => void) => target.addEventListener(t, l),
+    removeEventListener: (t: string, l: () => void) => target.removeEventListener(t, l),
+    to(t: number) {
+      media.currentTime = t;
+      target.dispatchEvent(new Event('timeupdate'));
+    },
+  };
+  return media;
+}
+
+const app = () =>
+  env.client({ credentials: PUBLISHER, autoFlush: false, retry: { limit: 0, backoffLimitMs: 5 } });
+const itemAt = (pid: string, cid: string) =>
+  (env.emu.state().items[pid] ?? []).find((i) => i.content_id === cid);
+const settle = () => new Promise((r) => setTimeout(r, 150));
+
+describe('trackPlayback', () => {
+  it('puts up_next_continue past 3%, then removes at the credits and puts the next episode', async () => {
+    const client = app();
+    const me = await client.participants.ensure('p1');
+    const media = fakeMedia(1200);
+    const tracker = client.participants.trackPlayback('p1', media, TITLE, {
+      creditsAt: 1150,
+      next: NEXT,
+    });
+    for (let t = 0; t <= 30; t += 0.25) media.to(t); // under 3% of 1200 s (36 s)
+    await settle();
+    expect(itemAt(me.participant_id, 'ep1')).toBeUndefined();
+    for (let t = 30; t <= 40; t += 0.25) media.to(t);
+    await settle();
+    expect(itemAt(me.participant_id, 'ep1')).toMatchObject({
+      action: 'up_next_continue',
+      position: 36,
+      duration: 1200,
+    });
+    media.to(1150);
+    await settle();
+    await client.flush();
+    expect(itemAt(me.participant_id, 'ep1')).toBeUndefined();
+    expect(itemAt(me.participant_id, 'ep2')).toMatchObject({ action: 'up_next_next' });
+    tracker.stop();
+  });
+
+  it('a pagehide write is in localStorage before the handler returns; the next start delivers it', async () => {
+    const client = app();
+    const me = await client.participants.ensure('p1');
+    const media = fakeMedia(3600);
+    client.participants.trackPlayback('p1', media, TITLE);
+    media.to(200); // past 2 minutes: the continue item
+    await settle();
+    expect(itemAt(me.participant_id, 'ep1')).toMatchObject({ position: 200 });
+    media.currentTime = 1234;
+    // The TV is switched off as the page hides: IndexedDB commits nothing from now on.
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('the page was killed', 'AbortError');
+    });
+    window.dispatchEvent(new Event('pagehide'));
+    // Synchronously, before any await: the position is journalled.
+    const journal = Object.keys(localStorage).filter((k) => k.endsWith(':journal'));
+    expect(journal).toHaveLength(1);
+    expect(localStorage.getItem(journal[0]!)).toContain('"position":1234');
+    await settle();
+    client.close();
+    put.mockRestore();
+    expect(itemAt(me.participant_id, 'ep1')).toMatchObject({ position: 200 });
+    const next = app();
+    await next.participants.ensure('p1'); // the stored Participant, from the mirror
+    expect((await next.flush()).pending).toBe(0);
+    expect(itemAt(me.participant_id, 'ep1')).toMatchObject({ position: 1234 });
+    expect(Object.keys(localStorage).filter((k) => k.endsWith(':journal'))).toEqual([]);
+  });
+
+  it('bad media or a bad item is a PaketInputError naming it, up front', () => {
+    const client = app();
+    const media = fakeMedia(100) as TrackedMedia;
+    const bad: [() => unknown, string][] = [
+      [() => client.participants.trackPlayback('p1', {} as TrackedMedia, TITLE), 'media'],
+      [
+        () =>
+          client.participants.trackPlayback('p1', media, { ...TITLE, media_type: 'show' } as never),
+        'item.media_type',
+      ],
+      [
+        () =>
+          client.participants.trackPlayback('p1', media, TITLE, {
+            next: { ...NEXT, season: undefined } as never,
+          }),
+        'options.next.season',
+      ],
+      [
+        () => client.participants.trackPlayback('p1', media, TITLE, { creditsAt: -5 }),
+        'options.creditsAt',
+      ],
+    ];
+    for (const [call, name] of bad) {
+      let error: unknown;
+      try {
+        call();
+      } catch (e) {
+        error = e;
+      }
+      expect(error, name).toBeInstanceOf(PaketInputError);
+      expect((error as PaketInputError).parameter).toBe(name);
+    }
+  });
+});
