@@ -54,6 +54,13 @@ for (const file of closure) {
 }
 writeFileSync('.cache/size/modern.min.js', startup);
 writeFileSync('.cache/size/modern.files.json', JSON.stringify(closure));
+// Everything the main entry can load (the start-up closure and every on-demand chunk).
+let all = '';
+for (const file of readdirSync('dist').filter((f) => f.endsWith('.js') && f !== 'share.js')) {
+  all +=
+    (await shrink(readFileSync(join('dist', file), 'utf8'), { module: true, ecma: 2017 })) + '\n';
+}
+writeFileSync('.cache/size/all.min.js', all);
 
 // Legacy ES5 UMD.
 await build({

@@ -1,31 +1,30 @@
 import { PaketInputError } from './errors/PaketInputError.js';
 import type { PaketEvent, PaketEventHandler } from './events.js';
+import type { Engine } from './engine.js';
 import type { ParticipantsResource } from './resources/participants.js';
+import type { PlaybackTracker } from './resources/publisher/playback.js';
 import type { SessionsResource } from './resources/sessions.js';
-import { createCoordinator } from './coordination/lock.js';
+import type { Coordinator } from './coordination/types.js';
 import { createNamespace } from './namespace.js';
-import { createOutbox, type FlushResult } from './outbox/outbox.js';
+import type { FlushResult } from './outbox/outbox.js';
 import type { QueuedOperation } from './outbox/record.js';
 import {
   checkProfileId,
   createIdentityResource,
   type IdentityResource,
 } from './resources/identity.js';
-import { isTransient } from './resources/failures.js';
-import { createHides } from './resources/hides.js';
-import { createLinks } from './resources/links.js';
-import { createItems } from './resources/publisher/items.js';
-import { getStatus } from './resources/status.js';
+import { checkLimit } from './resources/paged.js';
+import { checkTracking } from './resources/publisher/track-check.js';
+import { checkId } from './resources/validate.js';
 import type { StorageAdapter, StorageKind } from './storage/adapter.js';
 import { createRecordStorage, KEY_PREFIX } from './storage/records.js';
 import { dialectTable, DIALECTS, type Dialect } from './transport/dialect.js';
-import {
-  createTransport,
-  type CredentialsOption,
-  type RetryOptions,
-  type Transport,
-} from './transport/http.js';
+import type { CredentialsOption, RetryOptions, Transport } from './transport/http.js';
+import { createLazyTransport } from './transport/lazy.js';
 import type { PaketParticipant, PaketSession, PaketStatus } from './types.js';
+
+const asyncIteratorSymbol: symbol =
+  (Symbol as { asyncIterator?: symbol }).asyncIterator ?? Symbol.for('Symbol.asyncIterator');
 
 /** The production API. */
 export const DEFAULT_BASE_URL = 'https://api.paket.tv/v1';
@@ -144,7 +143,7 @@ export function createPaketClient<D extends Dialect = 'participants'>(
     read(options, 'baseUrl') ?? DEFAULT_BASE_URL,
     read(options, 'allowInsecureHttp'),
   );
-  const transport = createTransport({
+  const transport = createLazyTransport({
     baseUrl,
     credentials,
     timeoutMs: num('timeoutMs', read(options, 'timeoutMs'), 10_000, 1, 2_147_483_647),
@@ -224,11 +223,20 @@ export function createPaketClient<D extends Dialect = 'participants'>(
       return response;
     },
   };
-  const coordinator = createCoordinator({
-    storage,
-    keyOf: async (name) =>
-      name.indexOf(KEY_PREFIX) === 0 ? name : `${KEY_PREFIX}${await namespace()}:${name}`,
-  });
+  // Locks (Web Locks or the fenced lease) load with the first create or delivery.
+  let lock: Promise<Coordinator> | undefined;
+  const coordinator: Coordinator = {
+    run: async (name, task, o) => {
+      const real = await (lock ??= import('./coordination/lock.js').then((m) =>
+        m.createCoordinator({
+          storage,
+          keyOf: async (n) =>
+            n.indexOf(KEY_PREFIX) === 0 ? n : `${KEY_PREFIX}${await namespace()}:${n}`,
+        }),
+      ));
+      return real.run(name, task, o);
+    },
+  };
   // The longest one call may wait for another instance's create or delivery.
   const waitMs = timeoutMs * 3 + 5000;
   const identity = {
@@ -245,84 +253,111 @@ export function createPaketClient<D extends Dialect = 'participants'>(
     kind: 'session',
     idField: 'session_id',
   });
-  const outboxKey = async (): Promise<string> => {
-    const k = KEY_PREFIX + (await namespace()) + ':links';
-    // v0.1's outbox (its queue and confirmed links), under its own namespace, moves here.
-    await (legacyOutbox ??= migrateOutbox(k));
-    // The merge of an outbox a run on the localStorage fallback left there (repair.ts).
-    await (stray ??=
-      storage.mirrorGet(k) === undefined
-        ? Promise.resolve()
-        : import('./resources/repair.js')
-            .then((m) => m.adoptStray(storage, k))
-            .catch(() => undefined)); // kept there for the next run
-    return k;
-  };
-  let stray: Promise<unknown> | undefined;
-  let legacyOutbox: Promise<unknown> | undefined;
-  const migrateOutbox = async (k: string): Promise<void> => {
-    if (
-      !(await storage.get(k).then(
-        (v) => v === undefined,
-        () => false,
-      ))
-    )
-      return;
-    const old = await namespace.legacy();
-    if (!old) return;
-    const oldKey = `${KEY_PREFIX}${old}:links`;
-    const value = await storage.get(oldKey).catch(() => undefined);
-    if (value === undefined) return;
-    await storage.transact([k, oldKey], (values) => {
-      if (values[0] === undefined) values[0] = values[1]; // read as v2 by the outbox
-      values[1] = undefined;
-    });
-  };
-  const outbox = createOutbox({
-    storage,
-    coordinator,
-    emit,
-    key: outboxKey,
-    limit: num('outboxLimit', options.outboxLimit, 100, 1, 10_000, true),
-    isTransient,
-    waitMs,
-    auto: autoFlush,
-  });
-  const links = createLinks({
-    transport: requests,
-    outbox,
-    sessions,
-    emit,
-    outboxKey,
-    reconcileEveryMs: num('reconcileEveryMs', options.reconcileEveryMs, 86_400_000, 0, 3.15e10),
-    timeoutMs,
-  });
   const participants = createIdentityResource<PaketParticipant>({
     ...identity,
     kind: 'participant',
     idField: dialectTable(transport.dialect).publisherIdField,
   });
-  const items = createItems({ transport: requests, outbox, participants });
-  const hides = createHides({
-    transport: requests,
-    outbox,
-    current: (profileId) => links.internals.current(profileId, false),
-    stored: sessions.get,
-  });
+  const outboxKey = async (): Promise<string> => KEY_PREFIX + (await namespace()) + ':links';
+  const reconcileEveryMs = num(
+    'reconcileEveryMs',
+    options.reconcileEveryMs,
+    86_400_000,
+    0,
+    3.15e10,
+  );
+  const outboxLimit = num('outboxLimit', options.outboxLimit, 100, 1, 10_000, true);
+  // The outbox and its calls (engine.ts) load on first need: a call that writes or reads the
+  // queue, or a start that finds something queued.
+  let loaded: Promise<Engine> | undefined;
+  const engine = (): Promise<Engine> => {
+    const p = (loaded ??= import('./engine.js').then((m) =>
+      m.createEngine({
+        transport: requests,
+        storage,
+        coordinator,
+        emit,
+        namespace,
+        sessions,
+        participants,
+        outboxKey,
+        outboxLimit,
+        waitMs,
+        timeoutMs,
+        autoFlush,
+        reconcileEveryMs,
+      }),
+    ));
+    p.catch(() => {
+      if (loaded === p) loaded = undefined;
+    });
+    return p;
+  };
+  /** `engine().then(run)`, for calls whose arguments the engine's code checks. */
+  const later =
+    <A extends unknown[], R>(pick: (e: Engine) => (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> =>
+      pick(await engine())(...args);
+
+  /**
+   * Loads the engine and delivers, when the stored queue (or the journal of urgent writes,
+   * or a fallback run's stray outbox) holds anything, or a profile's reconcile is due.
+   * Otherwise (a warm start) it reads and writes nothing more and loads nothing.
+   */
+  const deliver = (profileId?: string): void =>
+    void engine()
+      .then((e) => {
+        if (autoFlush) e.outbox.wake();
+        if (profileId !== undefined) e.links.reconcileIfDue(profileId);
+      })
+      .catch(() => undefined); // a chunk that failed to load: the next wake tries again
+  const wake = (profileId?: string): void => {
+    // Without autoFlush, only an ensure()'s reconcile check runs.
+    if (closed || (!autoFlush && profileId === undefined)) return;
+    if (loaded) return deliver(profileId);
+    void outboxKey()
+      .then(async (k) => {
+        const r = (await storage.get(k)) as
+          { ops?: unknown[]; reconciled?: { p: string; at: number }[] } | undefined;
+        const now = Date.now();
+        const seen =
+          profileId === undefined ||
+          reconcileEveryMs <= 0 ||
+          (!!r &&
+            Array.isArray(r.reconciled) &&
+            r.reconciled.some(
+              (x) => x.p === profileId && x.at <= now && now - x.at < reconcileEveryMs,
+            ));
+        const idle =
+          !autoFlush ||
+          ((!r || (Array.isArray(r.ops) && r.ops.length === 0)) &&
+            storage.mirrorGet(k) === undefined &&
+            storage.mirrorGet(`${k}:journal`) === undefined &&
+            !(r === undefined && (await legacyQueue())));
+        if (!idle || !seen) deliver(profileId);
+      })
+      .catch(() => undefined);
+  };
+  /** v0.1's outbox, still under its own namespace (engine.ts moves it)? */
+  const legacyQueue = async (): Promise<boolean> => {
+    const old = await namespace.legacy();
+    return !!old && (await storage.get(`${KEY_PREFIX}${old}:links`)) !== undefined;
+  };
+  let closed = false;
   // Created: the queue a previous run left is delivered soon.
-  if (autoFlush) setTimeout(() => outbox.wake(), 0);
+  if (autoFlush) setTimeout(() => wake(), 0);
   const target = globalThis as {
     addEventListener?: (type: string, listener: () => void) => void;
     removeEventListener?: (type: string, listener: () => void) => void;
     document?: { visibilityState?: string };
   };
-  const wake = (): void => outbox.wake();
+  const online = (): void => wake();
   const visible = (): void => {
-    if (!target.document || target.document.visibilityState !== 'hidden') outbox.wake();
+    if (!target.document || target.document.visibilityState !== 'hidden') wake();
   };
   const listen = (method: 'addEventListener' | 'removeEventListener'): void => {
     if (!autoFlush || typeof target[method] !== 'function') return;
-    target[method]('online', wake);
+    target[method]('online', online);
     target[method]('visibilitychange', visible);
   };
   listen('addEventListener');
@@ -330,30 +365,88 @@ export function createPaketClient<D extends Dialect = 'participants'>(
   // The objects are in the dialect's wire shape at run time (links.ts, identity.ts); the
   // dialect type parameter only names them.
   const client: PaketClient = {
-    status: () => getStatus(requests),
+    status: async () => (await import('./resources/status.js')).getStatus(requests),
     sessions: {
       create: sessions.create,
       get: sessions.get,
-      ...links.sessions,
-      ...hides,
+      forget: (profileId, id) => sessions.forget(profileId, id),
+      link: later((e) => e.links.sessions.link),
+      unlink: later((e) => e.links.sessions.unlink),
+      remove: later((e) => e.links.sessions.remove),
+      linked: later((e) => e.links.sessions.linked),
+      hide: later((e) => e.hides.hide),
+      unhide: later((e) => e.hides.unhide),
+      // Lists check their arguments now, and load their code on the first `next()`.
+      participants: (profileId, o = {}) => {
+        checkProfileId(profileId, 'sessions.participants');
+        checkLimit(o.limit, 50, 'sessions.participants');
+        return lazyList((e) => e.links.sessions.participants(profileId, o));
+      },
+      upNext: (profileId, o = {}) => {
+        checkProfileId(profileId, 'sessions.upNext');
+        checkLimit(o.limit, 200, 'sessions.upNext');
+        if (o.participantId !== undefined)
+          checkId('participantId', o.participantId, 'sessions.upNext');
+        return lazyList((e) => e.links.sessions.upNext(profileId, o));
+      },
       ensure: (profileId) =>
         sessions.ensure(profileId).then((session) => {
-          if (autoFlush) outbox.wake();
-          links.reconcileIfDue(checkProfileId(profileId ?? 'default', 'sessions.ensure'));
+          wake(checkProfileId(profileId ?? 'default', 'sessions.ensure'));
           return session;
         }),
     },
-    participants: { ...publicCalls(participants), ...items.calls },
-    flush: () => outbox.flush(),
-    pending: async () => (await outbox.read()).ops,
+    participants: {
+      ...publicCalls(participants),
+      putItem: later((e) => e.items.calls.putItem),
+      removeItem: later((e) => e.items.calls.removeItem),
+      leaveSessions: later((e) => e.items.calls.leaveSessions),
+      items: (profileId, o = {}) => {
+        checkProfileId(profileId, 'participants.items');
+        checkLimit(o.limit, 200, 'participants.items');
+        return lazyList((e) => e.items.calls.items(profileId, o));
+      },
+      trackPlayback: (profileId, media, item, o) => {
+        checkTracking(profileId, media, item, o, transport.dialect);
+        let inner: PlaybackTracker | undefined;
+        let stopped = false;
+        void engine().then((e) => {
+          if (!stopped) inner = e.items.calls.trackPlayback(profileId, media, item, o);
+        });
+        return {
+          stop: () => {
+            stopped = true;
+            if (inner) inner.stop();
+          },
+        };
+      },
+    },
+    flush: async () => (await engine()).outbox.flush(),
+    pending: async () => (await (await engine()).outbox.read()).ops,
     close: () => {
+      closed = true;
       listen('removeEventListener');
-      outbox.close();
+      if (loaded) void loaded.then((e) => e.outbox.close());
     },
     get storageKind() {
       return storage.kind;
     },
   };
+  /** An async iterable whose list (and the engine) loads on the first `next()`. */
+  function lazyList<T>(make: (e: Engine) => AsyncIterable<T>): AsyncIterable<T> {
+    return {
+      [asyncIteratorSymbol]: () => {
+        let inner: Promise<AsyncIterator<T>> | undefined;
+        return {
+          next: async () => {
+            inner ??= engine().then((e) =>
+              make(e)[asyncIteratorSymbol as typeof Symbol.asyncIterator](),
+            );
+            return (await inner).next();
+          },
+        };
+      },
+    } as unknown as AsyncIterable<T>;
+  }
   return client as unknown as PaketClient<D>;
 }
 

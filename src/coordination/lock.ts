@@ -23,38 +23,10 @@ const POLL_MS = 100;
  */
 const SETTLE_MS = 60;
 
-/** Another live instance holds the lock (returned by `run` when not waiting). */
-export const BUSY: unique symbol = Symbol('busy');
+import { BUSY, type Coordinator, type Lease } from './types.js';
 
-/** What a holder of the lock can check about itself. */
-export interface Lease {
-  /** Storage keys to include in a transaction so that {@link Lease.holds} can check them. */
-  readonly keys: readonly string[];
-  /** Inside a transaction over `keys` (their values, in order): does this holder still hold it? */
-  holds(values: readonly unknown[]): boolean;
-  /**
-   * Synchronously, just before a request goes out: has this holder confirmed its lease
-   * recently enough that nobody can have taken it over (no freeze since)?
-   */
-  fresh(): boolean;
-  /** Records a successful fenced transaction (the lease was confirmed then). */
-  confirmed(): void;
-}
-
-export interface Coordinator {
-  /**
-   * Runs `task` holding the exclusive lock `name`. With `wait`, waits for it (at most
-   * `waitMs`, then a `PaketStorageError('lock', 'timeout')`); without, resolves with
-   * {@link BUSY} when another live instance holds it.
-   */
-  run<T>(
-    name: string,
-    task: (lease: Lease) => Promise<T>,
-    options: { wait: boolean; waitMs: number },
-  ): Promise<T | typeof BUSY>;
-  /** `webLocks` or `lease`: how exclusion is made on this engine. */
-  readonly mode: 'webLocks' | 'lease';
-}
+export { BUSY };
+export type { Coordinator, Lease };
 
 interface LockManager {
   request(
@@ -204,7 +176,6 @@ export function createCoordinator(config: CoordinatorConfig): Coordinator {
   };
 
   return {
-    mode: locks ? 'webLocks' : 'lease',
     run: (name, task, options) =>
       locks ? withWebLock(name, task, options) : withLease(name, task, options),
   };

@@ -14,7 +14,7 @@ import { PaketError } from '../errors/PaketError.js';
 import { PaketHttpError } from '../errors/PaketHttpError.js';
 import { PaketNetworkError } from '../errors/PaketNetworkError.js';
 import { PaketStorageError } from '../errors/PaketStorageError.js';
-import { BUSY, type Coordinator, type Lease } from '../coordination/lock.js';
+import { BUSY, type Coordinator, type Lease } from '../coordination/types.js';
 import { delay, monotonic } from '../coordination/clock.js';
 import type { RecordStorage } from '../storage/records.js';
 import { uuidv4 } from '../transport/uuid.js';

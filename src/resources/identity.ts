@@ -13,7 +13,7 @@
 //   (`sessionReplaced`), and deliveries always read the durable record first.
 import type { PaketEvent } from '../events.js';
 import { PaketStorageError } from '../errors/PaketStorageError.js';
-import { BUSY, type Coordinator } from '../coordination/lock.js';
+import { BUSY, type Coordinator } from '../coordination/types.js';
 import type { RecordStorage } from '../storage/records.js';
 import { KEY_PREFIX } from '../storage/records.js';
 import { hashText } from '../transport/encoding.js';

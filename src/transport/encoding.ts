@@ -38,3 +38,14 @@ export function hashText(text: string): string {
   const hex = (x: number): string => ('0000000' + (x >>> 0).toString(16)).slice(-8);
   return hex(a) + hex(b);
 }
+
+/** Encodes one path segment so that no dot-segment survives (`.` → `%2E`). */
+export const encodeSegment = (segment: string): string =>
+  encodeURIComponent(segment).replace(/\./g, '%2E');
+
+/** The path of a call below `baseUrl`, as errors show it (for example `/v1/sessions`). */
+export const pathShower = (baseUrl: string) => {
+  const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
+  return (segments: readonly string[]): string =>
+    basePath + segments.map((s) => '/' + encodeSegment(s)).join('') || '/';
+};

@@ -11,7 +11,8 @@ import { PaketNetworkError } from '../errors/PaketNetworkError.js';
 import { PaketTimeoutError } from '../errors/PaketTimeoutError.js';
 import { BodyTooLarge, MAX_BODY_BYTES, readBody } from './body.js';
 import type { Dialect } from './dialect.js';
-import { base64Utf8 } from './encoding.js';
+import { base64Utf8, pathShower } from './encoding.js';
+import { checkCredentials } from './credentials.js';
 import { requestedWaitMs } from './limits.js';
 import { isTestSecret, legacyNamespaceOf, namespaceOf } from './namespace.js';
 import { scrub, serviceWords } from './scrub.js';
@@ -105,9 +106,7 @@ const BODY_PREVIEW = 1000;
 const SKEW_MIN_MS = 30_000;
 const SKEW_WORDS = /timestamp|signature|expired|clock|skew|window/i;
 
-/** Encodes one path segment so that no dot-segment survives (`.` → `%2E`). */
-export const encodeSegment = (segment: string): string =>
-  encodeURIComponent(segment).replace(/\./g, '%2E');
+export { encodeSegment } from './encoding.js';
 
 /** Builds the transport. Does no I/O. Malformed object credentials throw a `PaketInputError`. */
 export function createTransport(config: TransportConfig): Transport {
@@ -140,8 +139,7 @@ export function createTransport(config: TransportConfig): Transport {
     return cached;
   };
 
-  const displayPath = (segments: readonly string[]): string =>
-    basePath + segments.map((s) => '/' + encodeSegment(s)).join('') || '/';
+  const displayPath = pathShower(config.baseUrl);
 
   async function attempt(
     spec: RequestSpec,
@@ -433,37 +431,6 @@ function askCredentials(source: CredentialsOption, timeoutMs: number): Promise<P
         },
       );
   });
-}
-
-/**
- * `value` when it is `{ username, password }` with non-empty strings (and no `:` in the
- * username), else a `PaketInputError` naming the field. `fromOption`: the object given to
- * `createPaketClient`, whose getters may throw.
- */
-function checkCredentials(value: unknown, fromOption: boolean): PaketCredentials {
-  const where = fromOption ? 'credentials' : 'credentials()';
-  let username: unknown;
-  let password: unknown;
-  try {
-    if (!value || typeof value !== 'object') {
-      throw new PaketInputError(where, 'must be { username, password }');
-    }
-    username = (value as PaketCredentials).username;
-    password = (value as PaketCredentials).password;
-  } catch (error) {
-    if (error instanceof PaketInputError) throw error;
-    throw new PaketInputError(where, 'could not be read');
-  }
-  if (typeof username !== 'string' || username === '') {
-    throw new PaketInputError(`${where}.username`, 'must be a non-empty string');
-  }
-  if (username.indexOf(':') !== -1) {
-    throw new PaketInputError(`${where}.username`, 'must not contain ":"');
-  }
-  if (typeof password !== 'string' || password === '') {
-    throw new PaketInputError(`${where}.password`, 'must be a non-empty string');
-  }
-  return { username, password };
 }
 
 function describe(error: unknown): string {

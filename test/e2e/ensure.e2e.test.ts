@@ -36,6 +36,33 @@ describe('sessions.ensure() in Chromium with real IndexedDB', () => {
     await context.close();
   });
 
+  it('a warm start after a restart loads no network chunk, sends nothing and writes nothing', async () => {
+    const dir = newProfileDir();
+    let context = await launch(dir);
+    let page = await openSdkPage(context, env.web.origin);
+    const first = await ensureIn(page, env.emu.url, 'warm');
+    await page.waitForTimeout(500); // the cold start's background work lands
+    await context.close();
+    const requests = env.emu.log.length;
+
+    context = await launch(dir);
+    page = await openSdkPage(context, env.web.origin);
+    const before = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    const warm = await ensureIn(page, env.emu.url, 'warm');
+    expect(warm.id).toBe(first.id);
+    await page.waitForTimeout(800); // past the durable record's check (200 ms after)
+    const scripts = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map((e) => e.name.replace(/^.*\//, ''))
+        .filter((n) => n.endsWith('.js')),
+    );
+    expect(scripts.sort()).toEqual(['core.js', 'paket-tv-sdk.js']);
+    expect(env.emu.log.length).toBe(requests);
+    expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).toBe(before);
+    await context.close();
+  });
+
   it('two pages racing for the same profile make one POST', async () => {
     env.emu.injectFaults('POST /v1/sessions', [{ delayMs: 300 }]);
     const context = await launch(newProfileDir());

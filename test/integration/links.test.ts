@@ -98,6 +98,8 @@ describe('link, unlink, lists, remove', () => {
     await client.sessions.link('default', { appId: APP, participantId: b! });
     expect(linksAt((await client.sessions.ensure()).session_id)).toEqual([a, b]);
 
+    // (The ensure() above records the profile's first reconcile in the background: let it land.)
+    await new Promise((r) => setTimeout(r, 100));
     memory.set(key, 'garbage');
     const third = platform({ storage });
     expect(await third.client.sessions.linked('default')).toEqual([]);

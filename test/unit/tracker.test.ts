@@ -2,9 +2,9 @@
 // fake media object: each test asserts the exact sink calls (fields, urgent flags, counts).
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { trackProblem } from '../../src/resources/publisher/track-check';
 import {
   trackPlayback,
-  trackProblem,
   type MediaLike,
   type TrackOptions,
   type TrackedItem,

@@ -112,7 +112,6 @@ export function createItems<T>(config: ItemsConfig<T>) {
   return {
     calls: {
       trackPlayback: createPlayback({
-        dialect,
         put,
         remove: removeItem,
         prepare: () => void outbox.read().catch(() => undefined),

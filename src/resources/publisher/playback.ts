@@ -2,13 +2,9 @@
 // outbox. Its writes are the profile's putItem and removeItem; those made as the page is
 // hidden or exits are journalled synchronously (outbox.ts), so a TV switched off mid-episode
 // keeps the position even when IndexedDB cannot finish in time.
-import { PaketInputError } from '../../errors/PaketInputError.js';
-import type { Dialect } from '../../transport/dialect.js';
 import { checkProfileId } from '../identity.js';
-import { checkItem } from './item.js';
 import {
   trackPlayback as track,
-  trackProblem,
   type MediaLike,
   type PageTarget,
   type TrackedItem,
@@ -27,7 +23,6 @@ export interface PlaybackTracker {
 }
 
 export interface PlaybackConfig {
-  dialect: Dialect;
   put(profileId: string, item: Record<string, unknown>, urgent: boolean): Promise<void>;
   remove(profileId: string, contentId: string, urgent: boolean): Promise<void>;
   /** Called first: the outbox learns its key, so urgent writes can be journalled synchronously. */
@@ -41,33 +36,7 @@ export function createPlayback(config: PlaybackConfig) {
     item: TrackedTitle,
     options: PlaybackOptions = {},
   ): PlaybackTracker => {
-    const where = 'participants.trackPlayback';
-    const p = checkProfileId(profileId, where);
-    const problem = trackProblem(media, item, options);
-    if (problem) throw new PaketInputError(problem.field, problem.message, where);
-    // The item rules up front, not at the first write minutes later.
-    const rules = (title: TrackedItem, action: string, name: string) => {
-      const d = title.duration;
-      const copy: Record<string, unknown> = {
-        ...title,
-        action,
-        duration: typeof d === 'number' ? Math.floor(d) : 1,
-      };
-      if (action === 'up_next_continue') copy.position = 0;
-      else delete copy.position;
-      try {
-        checkItem(copy, config.dialect, where);
-      } catch (error) {
-        const e = error as PaketInputError;
-        throw new PaketInputError(
-          e.parameter.replace(/^item/, name),
-          e.message.replace(/^.*?: \S+ /, ''),
-          where,
-        );
-      }
-    };
-    rules(item, 'up_next_continue', 'item');
-    if (options.next) rules(options.next, 'up_next_next', 'options.next');
+    const p = checkProfileId(profileId, 'participants.trackPlayback');
     config.prepare();
     const ignore = (): undefined => undefined; // reported by the outbox's events
     const g = globalThis as { window?: PageTarget; document?: PageTarget };

@@ -1,0 +1,100 @@
+// What a client loads on first need, off the start-up path: the outbox (with its record's
+// migrations), its delivery handlers for links, items and hides, and the calls built on
+// them. A warm start that finds nothing queued never downloads this chunk or the transport.
+import type { PaketEvent } from './events.js';
+import type { Coordinator } from './coordination/types.js';
+import { createOutbox } from './outbox/outbox.js';
+import type { Namespace } from './namespace.js';
+import { isTransient } from './resources/failures.js';
+import { createHides } from './resources/hides.js';
+import type { IdentityInternals, IdentityResource } from './resources/identity.js';
+import { createLinks } from './resources/links.js';
+import { createItems } from './resources/publisher/items.js';
+import { KEY_PREFIX, type RecordStorage } from './storage/records.js';
+import type { Transport } from './transport/http.js';
+import type { PaketParticipant, PaketSession } from './types.js';
+
+type Identity<T> = IdentityResource<T> & { internals: IdentityInternals<T> };
+
+export interface EngineConfig {
+  transport: Transport;
+  storage: RecordStorage;
+  coordinator: Coordinator;
+  emit: (event: PaketEvent) => void;
+  namespace: Namespace;
+  sessions: Identity<PaketSession>;
+  participants: Identity<PaketParticipant>;
+  /** The outbox record's storage key (it depends on the namespace). */
+  outboxKey: () => Promise<string>;
+  outboxLimit: number;
+  waitMs: number;
+  timeoutMs: number;
+  autoFlush: boolean;
+  reconcileEveryMs: number;
+}
+
+export function createEngine(config: EngineConfig) {
+  const { storage, namespace, transport, emit } = config;
+  let stray: Promise<unknown> | undefined;
+  let legacyOutbox: Promise<unknown> | undefined;
+  /** v0.1's outbox (its queue and confirmed links), under its own namespace, moves here. */
+  const migrateOutbox = async (k: string): Promise<void> => {
+    if (
+      !(await storage.get(k).then(
+        (v) => v === undefined,
+        () => false,
+      ))
+    )
+      return;
+    const old = await namespace.legacy();
+    if (!old) return;
+    const oldKey = `${KEY_PREFIX}${old}:links`;
+    const value = await storage.get(oldKey).catch(() => undefined);
+    if (value === undefined) return;
+    await storage.transact([k, oldKey], (values) => {
+      if (values[0] === undefined) values[0] = values[1]; // read as v2 by the outbox
+      values[1] = undefined;
+    });
+  };
+  const outboxKey = async (): Promise<string> => {
+    const k = await config.outboxKey();
+    await (legacyOutbox ??= migrateOutbox(k));
+    // The merge of an outbox a run on the localStorage fallback left there (repair.ts).
+    await (stray ??=
+      storage.mirrorGet(k) === undefined
+        ? Promise.resolve()
+        : import('./resources/repair.js')
+            .then((m) => m.adoptStray(storage, k))
+            .catch(() => undefined)); // kept there for the next run
+    return k;
+  };
+  const outbox = createOutbox({
+    storage,
+    coordinator: config.coordinator,
+    emit,
+    key: outboxKey,
+    limit: config.outboxLimit,
+    isTransient,
+    waitMs: config.waitMs,
+    auto: config.autoFlush,
+  });
+  const links = createLinks({
+    transport,
+    outbox,
+    sessions: config.sessions,
+    emit,
+    outboxKey,
+    reconcileEveryMs: config.reconcileEveryMs,
+    timeoutMs: config.timeoutMs,
+  });
+  const items = createItems({ transport, outbox, participants: config.participants });
+  const hides = createHides({
+    transport,
+    outbox,
+    current: (profileId) => links.internals.current(profileId, false),
+    stored: config.sessions.get,
+  });
+  return { outbox, links, items, hides };
+}
+
+export type Engine = ReturnType<typeof createEngine>;

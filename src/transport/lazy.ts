@@ -1,0 +1,39 @@
+// The transport as the start-up code holds it: the dialect, the paths errors show and the
+// namespace of static credentials answer here, while ky, the HTTP client, signing and
+// retries (http.ts) load on the first request. A warm start, which sends none, never
+// downloads or parses them.
+import type { Dialect } from './dialect.js';
+import { checkCredentials } from './credentials.js';
+import { pathShower } from './encoding.js';
+import type { Transport, TransportConfig } from './http.js';
+import { isTestSecret, legacyNamespaceOf, namespaceOf } from './namespace.js';
+
+/** A {@link Transport} whose HTTP code loads on first use. */
+export function createLazyTransport(config: TransportConfig & { dialect: Dialect }): Transport {
+  let real: Promise<Transport> | undefined;
+  const load = (): Promise<Transport> => {
+    const p = (real ??= import('./http.js').then((m) => m.createTransport(config)));
+    p.catch(() => {
+      if (real === p) real = undefined; // a failed chunk load is tried again
+    });
+    return p;
+  };
+  const { credentials, baseUrl, dialect } = config;
+  // Static credentials name their records without any I/O.
+  const fixed = typeof credentials === 'function' ? undefined : checkCredentials(credentials, true);
+  return {
+    dialect,
+    displayPath: pathShower(baseUrl),
+    request: async (spec) => (await load()).request(spec),
+    namespace: async () =>
+      fixed
+        ? namespaceOf(baseUrl, fixed.username, dialect, isTestSecret(fixed.password))
+        : (await load()).namespace(),
+    legacyNamespace: async () =>
+      fixed
+        ? dialect === 'participants'
+          ? legacyNamespaceOf(baseUrl, fixed.username)
+          : undefined
+        : (await load()).legacyNamespace(),
+  };
+}
