@@ -1,8 +1,9 @@
 // The item rules (publisher/item.ts, the spec's "List item") and the outbox's coalescing of
 // item writes (outbox/record.ts enqueue): what a publisher app would notice as a refused put
 // (the field named, nothing stored) or as the one write per title that reaches the service.
-import { describe, expect, it } from 'vitest';
-import { PaketInputError } from '../../src/index';
+import { IDBFactory } from 'fake-indexeddb';
+import { describe, expect, it, vi } from 'vitest';
+import { createPaketClient, PaketInputError } from '../../src/index';
 import { checkItem } from '../../src/resources/publisher/item';
 import {
   emptyRecord,
@@ -392,5 +393,76 @@ describe('enqueue coalesces item writes per content_id', () => {
     const c = op('putItem', 'c');
     expect(enqueue(r, c, 1).dropped).toEqual([b]);
     expect(r.ops).toEqual([head, c]);
+  });
+});
+
+// ---- a put held at the server past the client's timeout ----
+
+describe('a newer put of a title whose put timed out at the server', () => {
+  it('ends with the newer position at the service, not the older request landing late', async () => {
+    vi.stubGlobal('indexedDB', new IDBFactory());
+    localStorage.clear();
+    // A service that applies P1 bodies; the first P1 is held 300 ms before it is applied (a
+    // slow server, a congested link), its Idempotency-Key answered 409 while it executes.
+    const positions: number[] = [];
+    let applied: number | undefined;
+    const inFlight = new Set<string>();
+    const done = new Map<string, number>();
+    let puts = 0;
+    const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+      const request = new Request(input, init);
+      const path = new URL(request.url).pathname;
+      const json = (status: number, body: unknown) =>
+        new Response(JSON.stringify(body), {
+          status,
+          headers: { 'content-type': 'application/json' },
+        });
+      if (request.method === 'POST' && path === '/v1/participants') {
+        return json(201, {
+          participant_id: 'pub-1',
+          client_type: 'publisher',
+          client_id: 'c',
+          created_at: '2026-12-02T00:00:00Z',
+        });
+      }
+      if (request.method === 'PUT' && path === '/v1/upnext/participants/pub-1') {
+        const key = request.headers.get('idempotency-key') ?? '';
+        const body = (await request.json()) as { position: number };
+        if (inFlight.has(key)) return json(409, { error: 'idempotency_in_flight' });
+        if (done.has(key)) return json(200, { ok: true });
+        inFlight.add(key);
+        if (puts++ === 0) await new Promise((r) => setTimeout(r, 300));
+        applied = body.position;
+        positions.push(body.position);
+        inFlight.delete(key);
+        done.set(key, body.position);
+        return json(200, { ok: true });
+      }
+      return json(404, { error: 'not_found' });
+    };
+    const client = createPaketClient({
+      credentials: { username: 'publisher_demo', password: 'test_sk_publisher_demo' },
+      baseUrl: 'https://api.example.invalid/v1',
+      fetch: fetchImpl as typeof fetch,
+      timeoutMs: 100,
+      retry: { limit: 0 },
+      autoFlush: false,
+    });
+    await client.participants.ensure('tv');
+    const first = await client.participants
+      .putItem('tv', { ...MOVIE, position: 100 })
+      .catch((e: unknown) => e);
+    expect(first).toMatchObject({ name: 'PaketNetworkError', queued: true });
+    // The user watches on; the newer position is asked for while the first is still held.
+    await client.participants.putItem('tv', { ...MOVIE, position: 200 }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 400)); // the held request has been applied by now
+    for (let i = 0; i < 10 && (await client.pending()).length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      await client.flush();
+    }
+    client.close();
+    expect(await client.pending()).toEqual([]);
+    // The last write the user asked for is what the service holds.
+    expect({ applied, order: positions }).toMatchObject({ applied: 200 });
   });
 });
