@@ -282,6 +282,14 @@ export function createOutbox(config: OutboxConfig) {
       let effect: Effect = {};
       try {
         if (!handler) throw new PaketError(`unknown operation ${op.type}`);
+        if (!op.sent) {
+          // Marked before any request can leave, so no newer write replaces it meanwhile.
+          const id = op.id;
+          record = await fenced(lease, (r) => {
+            for (const o of r.ops) if (o.id === id) o.sent = true;
+          });
+          op = record.ops.find((o) => o.id === id) ?? op;
+        }
         const result = await handler.deliver(op, delivery);
         if (result === AGAIN) {
           record = await fenced(lease, () => undefined);

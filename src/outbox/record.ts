@@ -26,6 +26,12 @@ export interface QueuedOperation {
   key: string;
   /** Queued by the SDK to restore a link (a lost Session, a reconcile). */
   relink?: true;
+  /**
+   * A request for it may have left: it is never replaced (the service may still be executing
+   * it, and a newer write under a fresh key would land first); a newer write of the same
+   * target queues after it.
+   */
+  sent?: true;
   /** IDs of the operations this one replaced (their callers learn this one's outcome). */
   merged?: string[];
   queuedAt: string;
@@ -168,32 +174,41 @@ export function recordOutcome(r: OutboxRecord, op: QueuedOperation, status: numb
 /**
  * Queues `op`: a queued operation with the same target is replaced by it (the user's last
  * word is what counts: link then unlink sends one unlink, a put then a newer put sends the
- * newer), and past `limit` the oldest targets are dropped whole (never the head, which may be
- * in flight). Returns the operations replaced and those dropped.
+ * newer), unless it was sent already (then `op` waits behind it), and past `limit` targets the oldest are dropped whole (never one with a sent
+ * operation, which may be in flight). Returns the operations replaced and those dropped.
  */
 export function enqueue(
   r: OutboxRecord,
   op: QueuedOperation,
   limit: number,
 ): { replaced: QueuedOperation[]; dropped: QueuedOperation[] } {
-  const replaced = r.ops.filter((o) => o.target === op.target);
+  const replaced = r.ops.filter((o) => o.target === op.target && !o.sent);
   if (replaced.length) {
     const ids = replaced.flatMap((o) => [o.id, ...(o.merged ?? [])]).slice(-20);
     op.merged = ids;
     // The replacement keeps the place of the first one it replaces: order across targets stays.
     const at = r.ops.indexOf(replaced[0] as QueuedOperation);
-    r.ops = r.ops.filter((o) => o.target !== op.target);
+    r.ops = r.ops.filter((o) => replaced.indexOf(o) < 0);
     r.ops.splice(at, 0, op);
   } else {
     r.ops.push(op);
   }
   const dropped: QueuedOperation[] = [];
-  while (r.ops.length > limit) {
-    const i = r.ops.findIndex((o, n) => n > 0 && o !== op);
-    if (i < 0) break; // only the head and the new one: both stay
-    const [oldest] = r.ops.splice(i, 1) as [QueuedOperation];
-    dropped.push(oldest);
-    recordOutcome(r, oldest, STATUS_OVERFLOW);
+  // The bound counts targets (a sent write and the newer one behind it are one target).
+  const targets = (): string[] =>
+    r.ops.map((o) => o.target).filter((t, i, all) => all.indexOf(t) === i);
+  while (targets().length > limit) {
+    // The oldest target that was never sent (the service may be executing a sent one) and
+    // is not the new operation's.
+    const victim = targets().find(
+      (t) => t !== op.target && !r.ops.some((o) => o.target === t && o.sent),
+    );
+    if (victim === undefined) break;
+    for (const o of r.ops.filter((x) => x.target === victim)) {
+      dropped.push(o);
+      recordOutcome(r, o, STATUS_OVERFLOW);
+    }
+    r.ops = r.ops.filter((o) => o.target !== victim);
   }
   return { replaced, dropped };
 }

@@ -365,7 +365,7 @@ describe('the outbox', () => {
     expect(Object.keys(localStorage).filter((k) => k.endsWith(':links'))).toEqual([]);
   });
 
-  it('coalesces per participant and delivers in order: link A, link B, unlink A sends unlink A, link B', async () => {
+  it('coalesces per participant and delivers in order: link A (sent), link B, unlink A queues the unlink behind link B', async () => {
     const [a, b] = await participants(2);
     const { client } = platform();
     const session = await client.sessions.ensure();
@@ -375,9 +375,15 @@ describe('the outbox', () => {
     await client.sessions.unlink('default', a!).catch(() => undefined);
     expect(
       (await client.pending()).map((o) => `${o.type} ${o.participantId === a ? 'A' : 'B'}`),
-    ).toEqual(['unlink A', 'link B']);
+    ).toEqual(['link A', 'link B', 'unlink A']); // link A went out: it may be executing
+    await client.sessions.link('default', { appId: APP, participantId: b! }).catch(() => undefined);
+    await client.sessions.unlink('default', b!).catch(() => undefined);
+    expect(
+      (await client.pending()).map((o) => `${o.type} ${o.participantId === a ? 'A' : 'B'}`),
+    ).toEqual(['link A', 'unlink B', 'unlink A']); // never sent: coalesced in place
+    await client.sessions.link('default', { appId: APP, participantId: b! }).catch(() => undefined);
     env.emu.clearFaults();
-    expect(await client.flush()).toMatchObject({ delivered: 2, pending: 0 });
+    expect(await client.flush()).toMatchObject({ delivered: 3, pending: 0 });
     expect(linksAt(session.session_id)).toEqual([b]);
   });
 

@@ -349,8 +349,8 @@ describe('enqueue coalesces item writes per content_id', () => {
     expect(b.merged).toBeUndefined();
   });
 
-  it('overflow drops the oldest target whole, never the head, and records the outcome', () => {
-    const head = op('putItem', 'head');
+  it('overflow drops the oldest target whole, never a sent one, and records the outcome', () => {
+    const head: QueuedOperation = { ...op('putItem', 'head'), sent: true };
     const old = op('putItem', 'old');
     const mid = op('removeItem', 'mid');
     const r = queue(3, head, old, mid);
@@ -375,6 +375,17 @@ describe('enqueue coalesces item writes per content_id', () => {
     expect(r.ops.some((o) => o.target === mid.target)).toBe(false);
   });
 
+  it('a newer write never replaces a sent one (the service may still execute it): it queues behind, and replaces an unsent one', () => {
+    const sent: QueuedOperation = { ...op('putItem', 'a'), sent: true };
+    const r = queue(5, sent, op('putItem', 'b'));
+    const a2 = op('putItem', 'a');
+    expect(enqueue(r, a2, 5).replaced).toEqual([]);
+    expect(r.ops.map((o) => o.id)).toEqual([sent.id, r.ops[1]!.id, a2.id]);
+    const a3 = op('removeItem', 'a');
+    expect(enqueue(r, a3, 5).replaced).toEqual([a2]);
+    expect(r.ops.map((o) => o.id)).toEqual([sent.id, r.ops[1]!.id, a3.id]);
+  });
+
   it('a coalesced write does not count against the bound: nothing is dropped', () => {
     const r = queue(2, op('putItem', 'a'), op('putItem', 'b'));
     for (let i = 0; i < 50; i++) {
@@ -384,8 +395,8 @@ describe('enqueue coalesces item writes per content_id', () => {
     expect(r.outcomes).toEqual([]);
   });
 
-  it('with a bound of 1, the head (possibly in flight) and the new write both stay', () => {
-    const head = op('putItem', 'a');
+  it('with a bound of 1, a sent head (possibly in flight) and the new write both stay', () => {
+    const head: QueuedOperation = { ...op('putItem', 'a'), sent: true };
     const r = queue(1, head);
     const b = op('putItem', 'b');
     expect(enqueue(r, b, 1).dropped).toEqual([]);
