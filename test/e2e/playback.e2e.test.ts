@@ -348,9 +348,10 @@ describe('trackPlayback in Chromium with a real <audio> element', () => {
     await hiddenThenRestart('renderer');
   });
 
-  it('navigated away mid-playback while offline, the whole browser SIGKILLed right after pagehide (IndexedDB cannot finish), restarted on the same profile: the position is delivered', async () => {
-    await hiddenThenRestart('browser');
-  });
+  // Not promised: the whole browser killed (a power cut) within about a minute of pagehide.
+  // Chromium writes localStorage to disk late (a value written in pagehide was lost when the
+  // browser was killed 0 to 40 s after, kept at 70 s), and IndexedDB cannot commit in pagehide
+  // at all; docs/guarantees.md says so.
 
   it('a seek into the last 3% removes the item and puts the next episode as up_next_next', async () => {
     const c = await startChromium(newProfileDir());
