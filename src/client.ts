@@ -105,7 +105,7 @@ export interface PaketClient<D extends Dialect = 'participants'> {
    * `memory` or `custom`; `unknown` until the first call that uses storage.
    */
   readonly storageKind: StorageKind;
-  /** Delivers queued links and unlinks, in order, until the outbox is empty or a transient failure stops it. */
+  /** Delivers the queued writes (links, unlinks, items, hides), in order, until the outbox is empty or a transient failure stops it. */
   flush(): Promise<FlushResult>;
   /** The operations waiting in the outbox (local, no request). */
   pending(): Promise<QueuedOperation[]>;
