@@ -2,9 +2,8 @@
 // unlink the user asked for is stored before it is sent, delivered in order, never lost and
 // never made twice. This module holds the link calls and their delivery; the rare paths
 // (a Session the service lost, remove, reconcile) are in repair.ts, loaded when needed.
-import type { PaketEvent } from '../events.js';
 import { monotonic } from '../coordination/clock.js';
-import { AGAIN, type Delivery, type Outbox } from '../outbox/outbox.js';
+import { AGAIN, type Delivery } from '../outbox/outbox.js';
 import {
   keyFor,
   linksOf,
@@ -13,7 +12,6 @@ import {
   type QueuedOperation,
 } from '../outbox/record.js';
 import { dialectTable, linkBody, route } from '../transport/dialect.js';
-import type { Transport } from '../transport/http.js';
 import { uuidv4 } from '../transport/uuid.js';
 import type {
   PaketLinkedParticipant,
@@ -21,43 +19,20 @@ import type {
   PaketSession,
   PaketSessionParticipant,
 } from '../types.js';
-import { checkProfileId, type IdentityInternals, type IdentityResource } from './identity.js';
+import { checkProfileId } from './identity.js';
 import { isStatus, keptFor } from './failures.js';
+import { reconcileDue, type LinkConfig, type LinkInternals } from './link-state.js';
 import { checkLimit, pagedList } from './paged.js';
 import { checkId as checkIdRule } from './validate.js';
 
 export type { QueuedOperation } from '../outbox/record.js';
+export type { LinkConfig, LinkInternals } from './link-state.js';
 export type { FlushResult } from '../outbox/outbox.js';
 
 export interface LinkInput {
   /** The publisher's `app_id` the participant belongs to. */
   appId: string;
   participantId: string;
-}
-
-export interface LinkConfig {
-  transport: Transport;
-  outbox: Outbox;
-  sessions: IdentityResource<PaketSession> & { internals: IdentityInternals<PaketSession> };
-  emit: (event: PaketEvent) => void;
-  /** The outbox record's storage key. */
-  outboxKey: () => Promise<string>;
-  /** Reconcile each profile at most this often (ms); 0: never. */
-  reconcileEveryMs: number;
-  timeoutMs: number;
-}
-
-/** What repair.ts needs from this module. */
-export interface LinkInternals {
-  config: LinkConfig;
-  /** The profile's Session from the durable record, none of those the record lists as lost. */
-  current(
-    profileId: string,
-    create: boolean,
-    record?: OutboxRecord,
-  ): Promise<PaketSession | undefined>;
-  /** Forgets the profile's Session (only while it is `id`, when given). */
-  forget(profileId: string, id?: string): Promise<void>;
 }
 
 const checkId = (name: string, value: unknown, where: string): string =>
@@ -312,17 +287,6 @@ export function createLinks(config: LinkConfig) {
       },
     },
   };
-}
-
-/** Is the profile's reconcile due: a period since the last, or a last one in the future (a clock set back)? */
-export function reconcileDue(
-  r: OutboxRecord,
-  profileId: string,
-  now: number,
-  everyMs: number,
-): boolean {
-  const last = r.reconciled.find((x) => x.p === profileId);
-  return !last || last.at > now || now - last.at >= everyMs;
 }
 
 /** The record with the profile's confirmed link to `op`'s participant removed. */

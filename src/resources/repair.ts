@@ -19,7 +19,7 @@ import { uuidv4 } from '../transport/uuid.js';
 import type { PaketLinkedParticipant, PaketSession } from '../types.js';
 import { route } from '../transport/dialect.js';
 import { isStatus } from './failures.js';
-import { reconcileDue, type LinkInternals } from './links.js';
+import { reconcileDue, type LinkInternals } from './link-state.js';
 
 const relinkOp = (profileId: string, participantId: string, appId: string): QueuedOperation => ({
   id: uuidv4(),

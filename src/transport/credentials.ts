@@ -1,7 +1,16 @@
 // The credentials' shape, checked where they are given (the client's option, or each answer
 // of a credentials function).
 import { PaketInputError } from '../errors/PaketInputError.js';
-import type { PaketCredentials } from './http.js';
+
+/** API credentials: the client's API Username and API Secret Key. */
+export interface PaketCredentials {
+  username: string;
+  password: string;
+}
+
+/** Credentials, or an async function returning them (asked again after a 401). */
+export type CredentialsOption =
+  PaketCredentials | (() => PaketCredentials | Promise<PaketCredentials>);
 
 /**
  * `value` when it is `{ username, password }` with non-empty strings (and no `:` in the

@@ -18,15 +18,9 @@ import { isTestSecret, legacyNamespaceOf, namespaceOf } from './namespace.js';
 import { scrub, serviceWords } from './scrub.js';
 import { uuidv4 } from './uuid.js';
 
-/** API credentials: the client's API Username and API Secret Key. */
-export interface PaketCredentials {
-  username: string;
-  password: string;
-}
+import type { CredentialsOption, PaketCredentials } from './credentials.js';
 
-/** Credentials, or an async function returning them (asked again after a 401). */
-export type CredentialsOption =
-  PaketCredentials | (() => PaketCredentials | Promise<PaketCredentials>);
+export type { CredentialsOption, PaketCredentials } from './credentials.js';
 
 /** Retry policy. */
 export interface RetryOptions {
