@@ -422,21 +422,7 @@ describe('rule 4: no write on plain timeupdate progress; tiny cost per timeupdat
     media.playTo(3600);
     expect(calls).toEqual([['put', cont(120, 7200), false]]);
   });
-
-  it('CPU: 60 minutes of timeupdates (14,400) take well under 60 ms (1 ms per minute)', () => {
-    media.duration = 7200;
-    track();
-    const onTime = [...media.listeners.get('timeupdate')!][0]!;
-    media.play();
-    const start = performance.now();
-    for (let i = 1; i <= 14_400; i++) {
-      media.currentTime = i / 4;
-      onTime();
-    }
-    const ms = performance.now() - start;
-    expect(ms).toBeLessThan(60);
-    expect(calls).toHaveLength(1);
-  });
+  // Its CPU time per minute of playback is measured by the bench (npm run bench), not here.
 });
 
 describe('rule 5: stop()', () => {
