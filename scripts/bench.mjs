@@ -101,6 +101,7 @@ const cell = (list) => {
   return `${f2(s.median)} (${f2(s.min)}–${f2(s.max)})`;
 };
 const median = (list) => stats(list).median;
+const mean = (list) => list.reduce((a, b) => a + b, 0) / list.length;
 const kb = (n) => (n / 1000).toFixed(2);
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 /** `by[rate]` → a cell per rate. */
@@ -671,11 +672,31 @@ if (section('items')) {
 
 lap('track');
 if (section('track')) {
-  // Each run gives one handler sample per simulated minute (TRACK_MINUTES of them).
-  const runs = Math.max(2, Math.ceil(SAMPLES / TRACK_MINUTES) + 1);
+  // Each run gives one handler sample per steady simulated minute; one untimed warm-up run
+  // per rate first (the tracker's code and the first write's chunks load once per app).
+  const steadyMinutes = TRACK_MINUTES - 3;
+  const runs = Math.max(2, Math.ceil(SAMPLES / steadyMinutes) + 1);
   const sessions = {};
-  const result = { handler: byRate(), task: byRate(), writes: [], requests: [] };
+  const handler = byRate();
+  const phase = { begin: {}, steady: {} };
+  for (const k of Object.keys(phase)) for (const t of ['with', 'without']) phase[k][t] = byRate();
+  const steadyWrites = [];
+  const steadyEvents = [];
+  const guideline = { begin: [], end: [], endWrites: [] };
   let available = true;
+  const taskMs = async (cdp) =>
+    (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')
+      .value * 1000;
+  /** One playback: the renderer's task time of each phase, and what the page saw. */
+  const playback = async ({ page, cdp }, tracker) => {
+    const t0 = await taskMs(cdp);
+    const begin = await page.evaluate((t) => window.bench.trackBegin(t), tracker);
+    const t1 = await taskMs(cdp);
+    const steady = await page.evaluate((m) => window.bench.trackSteady(m), TRACK_MINUTES);
+    const t2 = await taskMs(cdp);
+    const end = await page.evaluate(() => window.bench.trackEnd());
+    return { begin, steady, end, beginMs: t1 - t0, steadyMs: t2 - t1 };
+  };
   try {
     for (const rate of RATES) {
       sessions[rate] = await open(dirOf('track'), rate, '/bench/pages/bench.html');
@@ -685,35 +706,26 @@ if (section('track')) {
         (url) => window.bench.setupTrack(url),
         emu.url,
       );
+      if (available) await playback(sessions[rate], true);
     }
-    const taskMs = async (cdp) =>
-      (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')
-        .value * 1000;
     for (let i = 0; available && i < runs; i++) {
       for (const [tracker, rate] of order([true, false], i)) {
-        const { page, cdp } = sessions[rate];
-        const before = await taskMs(cdp);
-        const r = await page.evaluate(
-          ([m, t]) => window.bench.track(m, t),
-          [TRACK_MINUTES, tracker],
-        );
-        const task = (await taskMs(cdp)) - before;
-        if (tracker) {
-          result.handler[rate].push(...r.perMinute);
-          result.writes.push(r.phase2Writes);
-          result.requests.push(r.phase2Requests);
-          result.taskWith ??= byRate();
-          result.taskWith[rate].push(task);
-        } else {
-          result.taskWithout ??= byRate();
-          result.taskWithout[rate].push(task);
-        }
+        const r = await playback(sessions[rate], tracker);
+        const t = tracker ? 'with' : 'without';
+        phase.begin[t][rate].push(r.beginMs);
+        phase.steady[t][rate].push(r.steadyMs / steadyMinutes);
+        if (!tracker) continue;
+        handler[rate].push(...r.steady.perMinute);
+        steadyWrites.push(r.steady.writes);
+        steadyEvents.push(r.steady.events);
+        guideline.begin.push(r.begin.guidelineWrites);
+        guideline.end.push(r.end.guidelineWrites);
+        guideline.endWrites.push(r.end.storageWrites);
       }
     }
   } finally {
     for (const s of Object.values(sessions)) await s.close();
   }
-  const rateHead = RATES.map((r) => `CPU ${r}×`);
   if (!available) {
     trow(
       '**trackPlayback()**',
@@ -727,35 +739,44 @@ if (section('track')) {
       undefined,
     );
   } else {
-    const perMin = (rate) =>
-      (median(result.taskWith[rate]) - median(result.taskWithout[rate])) / TRACK_MINUTES;
+    const diff = (k, r) => median(phase[k].with[r]) - median(phase[k].without[r]);
     trow(
-      `**trackPlayback()** (ms per minute of playback; ${runs} runs of ${TRACK_MINUTES} simulated minutes, timeupdate 4×/s)`,
-      ...rateHead,
+      `**trackPlayback()** (a one-hour movie, timeupdate 4×/s; ${runs} runs each with and without the tracker after a warm-up)`,
+      ...RATES.map((r) => `CPU ${r}×`),
       '',
     );
     trow(
-      'its timeupdate/play/pause handlers (performance.now() around each dispatch)',
-      ...perRate(result.handler),
-      'synchronous part',
+      `steady playback, minute 3 to ${TRACK_MINUTES}: its handlers, ms per minute (performance.now() around each dispatch)`,
+      ...RATES.map((r) => `${cell(handler[r])}, mean ${f2(mean(handler[r]))}`),
+      `${handler[RATES[0]].length} minutes each; performance.now() ticks 0.1 ms, so the mean is the better figure`,
     );
     trow(
-      'renderer task time with the tracker minus without (CDP TaskDuration), per minute',
-      ...RATES.map((r) => f2(perMin(r))),
-      'includes its async writes and requests',
+      'steady playback: renderer task time with the tracker minus without (CDP TaskDuration), ms per minute',
+      ...RATES.map((r) => f2(diff('steady', r))),
+      'its timers and async work included',
     );
-    const writes = Math.max(...result.writes);
     trow(
-      'storage writes between guideline events (minute 3 to the end, no event due)',
+      'minutes 0 to 3 (play, the up_next_continue write at 108 s): task time with minus without, ms',
+      ...RATES.map((r) => f2(diff('begin', r))),
+      `guideline writes queued: ${[...new Set(guideline.begin)].join('/')} per run`,
+    );
+    const writes = Math.max(...steadyWrites);
+    trow(
+      'storage writes between guideline events (steady playback, no event due)',
       ...RATES.map(() => ''),
-      `${writes} writes, ${Math.max(...result.requests)} requests/queued events (worst run)`,
+      `${writes} writes, ${Math.max(...steadyEvents)} requests or queued operations (worst run)`,
     );
-    const worst = Math.max(...RATES.map((r) => Math.max(median(result.handler[r]), perMin(r))));
+    trow(
+      'pause at minute 10 and stop (a guideline event: position > 5 min)',
+      ...RATES.map(() => ''),
+      `${[...new Set(guideline.end)].join('/')} item writes queued, ${[...new Set(guideline.endWrites)].join('/')} storage writes`,
+    );
+    const perMinute = Math.max(...RATES.map((r) => Math.max(mean(handler[r]), diff('steady', r))));
     target(
       'trackPlayback() CPU time per minute of playback',
       '≤ 1 ms, and no storage write between guideline events',
-      `${f2(worst)} ms/min (worst of both measures, CPU ${TV}×); ${writes} writes between events`,
-      worst <= 1 && writes === 0,
+      `${f2(perMinute)} ms/min steady (the larger of handler and task time, worst rate); ${writes} writes between events; a guideline write adds ${f2(diff('begin', TV))} ms at CPU ${TV}×`,
+      perMinute <= 1 && writes === 0,
     );
   }
 }
