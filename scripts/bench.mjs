@@ -18,9 +18,13 @@
 //           the build has no putItem
 //   track   trackPlayback(): CPU time per minute of playback (fake media, timeupdate 4×/s)
 //           and the storage writes between guideline events
-//   frames  each demo app's first frame (window.__paketFirstFrame) beside a blank Lightning
-//           app; BENCH_APPS="name=/path/index.html,…" and BENCH_BLANK_APP=/path/index.html
-//           (paths below this repository); "not available" when they are not built
+//   frames  each demo app's first frame with content (window.__paketFirstFrame, from
+//           navigationStart, a warm start after a restart) beside a blank Lightning app;
+//           BENCH_APPS="name=/path/index.html,…" (default home= and player= under
+//           /demo-app/dist/) and BENCH_BLANK_APP=/path/index.html (default
+//           bench/blank-lightning/dist/index.html or bench/blank-lightning/index.html), paths
+//           below this repository, ?baseUrl= the bench's emulator added; "not available"
+//           when they are not built (npm run demo:build)
 //   scale   warm start with 1, 10, 100 profiles stored; a flush of 1, 100, 1,000 queued
 //           operations; enqueue time and record bytes as the outbox nears its bound
 // BENCH_SAMPLES (default 15) sets the samples of every timing row; BENCH_RATES (default
@@ -235,7 +239,12 @@ if (section('size')) {
 
 // ---- browser timings ----
 const emu = await startEmulator({ port: 0, quiet: true });
-const roots = ['dist', 'bench', '.cache', 'demo-app', 'demo-apps', 'apps'];
+// The apps of the frames section may live in any folder of the repository.
+const appRoots = `${process.env.BENCH_APPS ?? ''},${process.env.BENCH_BLANK_APP ?? ''}`
+  .split(',')
+  .map((a) => a.split('=').pop().split('/')[1])
+  .filter(Boolean);
+const roots = [...new Set(['dist', 'bench', '.cache', 'demo-app', ...appRoots])];
 const web = await serveStatic({ base: '.', roots });
 const basic = (u, p) => 'Basic ' + Buffer.from(`${u}:${p}`).toString('base64');
 /** A signed request to the emulator from node (setting up participants). */
@@ -314,7 +323,7 @@ const warmPage = {
   firebase: () => `/bench/pages/warm-firebase.html`,
 };
 /** One warm measurement after a restart: `mode` load (navigation to the Session) or call. */
-async function warmOnce(dir, rate, variant, mode, params) {
+async function warmOnce(dir, rate, variant, mode, params, later = false) {
   const path = warmPage[variant]() + q({ ...params, mode, base: emu.url });
   return withPage(
     dir,
@@ -323,7 +332,9 @@ async function warmOnce(dir, rate, variant, mode, params) {
     async (page) => {
       if (mode === 'load') {
         await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 30000 });
-        return page.evaluate(() => window.__result);
+        if (!later) return page.evaluate(() => window.__result);
+        await page.waitForFunction(() => window.__later !== undefined, null, { timeout: 30000 });
+        return page.evaluate(() => ({ ...window.__result, later: window.__later }));
       }
       await page.waitForFunction(() => window.__ready === true, null, { timeout: 30000 });
       return page.evaluate(() => window.run());
@@ -365,7 +376,9 @@ if (section('warm')) {
   for (let i = 0; i < SAMPLES; i++) {
     for (const mode of ['load', 'call']) {
       for (const [v, rate] of order(variants, i)) {
-        const r = await warmOnce(dir, rate, v, mode, v === 'floor' ? { key } : {});
+        const first = i === 0 && v === 'sdk' && mode === 'load' && !extra.resources;
+        const r = await warmOnce(dir, rate, v, mode, v === 'floor' ? { key } : {}, first);
+        if (first) extra.later = r.later;
         if (r.error) throw new Error(`warm ${v}: ${r.error}`);
         if (mode === 'load') times.load[v][rate].push(r.nav);
         else {
@@ -487,6 +500,17 @@ if (section('warm')) {
     '≤ 6 kB',
     `${kb(zipped)} kB (${names.join(' + ')})`,
     zipped <= 6000,
+  );
+  const later = (extra.later ?? []).filter((name) => name.endsWith('.js')).map(fileOfUrl);
+  const laterBytes = later.map((f) => readFileSync(f));
+  srow(
+    'loaded in the second after the warm Session was in hand',
+    kb(laterBytes.reduce((n, b) => n + b.length, 0)),
+    kb(laterBytes.reduce((n, b) => n + gz(b), 0)),
+    '',
+    later.length
+      ? later.map((f) => f.replace('.cache/bench/sdk/', '')).join(' + ')
+      : 'nothing (no chunk loaded by a warm start)',
   );
   const fbScripts = [...new Set(['.cache/bench/firebase-page.js'])];
   srow(
@@ -785,7 +809,7 @@ lap('frames');
 if (section('frames')) {
   const apps = (
     process.env.BENCH_APPS ??
-    'platform=/demo-apps/platform/dist/index.html,publisher=/demo-apps/publisher/dist/index.html'
+    'home=/demo-app/dist/home/index.html,player=/demo-app/dist/player/index.html'
   )
     .split(',')
     .filter(Boolean)
