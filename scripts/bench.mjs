@@ -31,7 +31,8 @@
 // "1,6") the CPU throttling rates; BENCH_TRACK_MINUTES (default 10) the simulated playback;
 // BENCH_SCALE_SAMPLES (default a fifth of BENCH_SAMPLES, at least 3) the restarts of the
 // scaling rows (the flush of 100 runs twice, of 1,000 once per rate: 1,000 operations each);
-// BENCH_COLD_RAW=1 adds the raw POST beside the cold start (context; a browser start a sample).
+// BENCH_COLD_RAW=1 adds the raw POST and the fetch floor beside the cold start (context; a
+// browser start a sample).
 // A full run starts Chromium about 350 times; "Time per section" under the tables says where
 // the minutes go.
 // Debian's headless Chromium, loopback only. Run `npm run build` first (npm run bench does).
@@ -525,8 +526,9 @@ if (section('warm')) {
 
 lap('cold');
 if (section('cold')) {
-  // The raw POST (context, not a floor) only with BENCH_COLD_RAW=1: a browser start per sample.
-  const kinds = ['sdk', ...(process.env.BENCH_COLD_RAW === '1' ? ['raw'] : []), 'floor', 'kyFloor'];
+  // The raw POST and the fetch floor (context) only with BENCH_COLD_RAW=1: a browser start a sample.
+  const extraKinds = process.env.BENCH_COLD_RAW === '1' ? ['raw', 'floor'] : [];
+  const kinds = ['sdk', ...extraKinds, 'kyFloor'];
   const cold = Object.fromEntries(kinds.map((k) => [k, byRate()]));
   const fn = {
     sdk: ['coldEnsure'],
@@ -555,11 +557,13 @@ if (section('cold')) {
   trow('first sessions.ensure() (claim, signed POST, store)', ...perRate(cold.sdk), '');
   if (cold.raw)
     trow('raw signed fetch POST + idb-keyval set', ...perRate(cold.raw), 'context, not a floor');
-  trow(
-    'floor: mirror read, claim transaction, signed fetch POST, store',
-    ...perRate(cold.floor),
-    '',
-  );
+  if (cold.floor) {
+    trow(
+      'floor: mirror read, claim transaction, signed fetch POST, store',
+      ...perRate(cold.floor),
+      '',
+    );
+  }
   trow(
     'floor with ky: mirror read, claim transaction, signed ky POST, store',
     ...perRate(cold.kyFloor),
