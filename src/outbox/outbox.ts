@@ -63,6 +63,8 @@ export interface Handler {
   deliver(op: QueuedOperation, delivery: Delivery): Promise<Effect | typeof AGAIN>;
   /** The value a caller whose operation another instance delivered gets, read from state. */
   fromState?(op: QueuedOperation, record: OutboxRecord): unknown;
+  /** The record's change when the service refused `op` (a permanent 4xx). */
+  refused?(op: QueuedOperation, record: OutboxRecord): void;
 }
 
 export interface OutboxConfig {
@@ -315,6 +317,7 @@ export function createOutbox(config: OutboxConfig) {
       const saved = fenced(lease, (r) => {
         r.ops = r.ops.filter((o) => o.id !== done.id);
         if (status === 0 && effect.apply) effect.apply(r);
+        if (status !== 0 && handler && handler.refused) handler.refused(done, r);
         recordOutcome(r, done, status);
       });
       // The caller learns the service's answer now; the bookkeeping commits meanwhile (reads

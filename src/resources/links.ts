@@ -151,7 +151,12 @@ export function createLinks(config: LinkConfig) {
         : undefined;
     return link && wire(link);
   };
-  outbox.register('link', { deliver, fromState });
+  // A refused re-link: the service will not hold that link, so it is no longer known (a later
+  // repair must not restore it).
+  const refused = (op: QueuedOperation, r: OutboxRecord): void => {
+    if (op.relink) dropLink(r, op);
+  };
+  outbox.register('link', { deliver, fromState, refused });
   outbox.register('unlink', { deliver, fromState });
   outbox.register('removeSession', {
     deliver: async (op, d) => {
