@@ -155,6 +155,69 @@ describe.each(DIALECTS)('$dialect', (d) => {
     expect(fresh.length).toBeLessThanOrEqual(2);
   });
 
+  const FAULTS = [
+    ['a 503', [{ status: 503 }]],
+    ['a 429 with Retry-After', [{ status: 429, retryAfter: 0 }]],
+    ['a timeout', [{ delayMs: 600 }]],
+    ['a connection dropped before the server commits', [{ drop: 'before' as const }]],
+    ['a connection dropped after the server commits', [{ drop: 'after' as const }]],
+    ['malformed JSON', [{ malformed: true }]],
+  ] as const;
+
+  it.each(FAULTS)(
+    'removeItem, hide, unhide and leaveSessions under %s stay queued, then end as asked',
+    async (_name, faults) => {
+      const app = publisher([], { timeoutMs: 300 });
+      const tv = env.client({
+        credentials: d.platform,
+        dialect: d.dialect,
+        autoFlush: false,
+        retry: { limit: 0, backoffLimitMs: 5 },
+        timeoutMs: 300,
+      });
+      const me = await app.participants.ensure('p1');
+      await app.participants.putItem('p1', movie('m1'));
+      await app.participants.putItem('p1', movie('m2'));
+      const appId = (me as { app_id?: string }).app_id ?? me.client_id;
+      await tv.sessions.link('tv1', { appId, participantId: idOf(me) });
+      const session = (await tv.sessions.get('tv1'))!;
+      const target = { participantId: idOf(me), contentId: 'm2' };
+      const drain = async (client: { flush(): Promise<{ pending: number }> }) => {
+        let r = await client.flush();
+        for (let n = 0; r.pending && n < 20; n++) {
+          await new Promise((res) => setTimeout(res, 100));
+          r = await client.flush();
+        }
+        expect(r.pending).toBe(0);
+      };
+      const hidden = () =>
+        (env.emu.state().items[idOf(me)] ?? []).find((i) => i.content_id === 'm2')?.hidden;
+
+      env.emu.injectFaults('*', [...faults]);
+      await app.participants.removeItem('p1', 'm1').catch(() => undefined);
+      await drain(app);
+      expect(item(idOf(me), 'm1')).toBeUndefined();
+
+      env.emu.injectFaults('*', [...faults]);
+      await tv.sessions.hide('tv1', target).catch(() => undefined);
+      await drain(tv);
+      expect(hidden()).toBe(true);
+
+      if (d.dialect === 'contexts') {
+        env.emu.injectFaults('*', [...faults]);
+        await tv.sessions.unhide('tv1', target).catch(() => undefined);
+        await drain(tv);
+        expect(hidden()).toBe(false);
+      }
+
+      env.emu.injectFaults('*', [...faults]);
+      await app.participants.leaveSessions('p1').catch(() => undefined);
+      await drain(app);
+      expect(env.emu.state().links[session.session_id] ?? []).toEqual([]);
+      env.emu.clearFaults();
+    },
+  );
+
   it('a permanent 4xx drops the put and reports it', async () => {
     const events: PaketEvent[] = [];
     const app = publisher(events);
