@@ -327,10 +327,13 @@ describe('trackPlayback in Chromium with a real <audio> element', () => {
       );
       expect(item).toMatchObject({ action: 'up_next_continue', duration: MEDIA_SECONDS });
       expect(Number.isInteger(item?.position)).toBe(true);
-      expect(
-        Math.abs((item?.position as number) - hidden.at),
-        `position at the service ${String(item?.position)} vs ${hidden.at} s when hidden (${after}); journal entries at the next start: ${journalAtStart}`,
-      ).toBeLessThanOrEqual(1);
+      // The position the page had at pagehide, or a later one: at 16x the page may play on
+      // for a few hundred milliseconds (seconds of media) until it unloads, and the
+      // visibilitychange write that follows is the newer word.
+      const delivered = item?.position as number;
+      const why = `position at the service ${String(item?.position)} vs ${hidden.at} s when hidden (${after}); journal entries at the next start: ${journalAtStart}`;
+      expect(delivered, why).toBeGreaterThanOrEqual(Math.floor(hidden.at) - 1);
+      expect(delivered, why).toBeLessThanOrEqual(hidden.at + 8);
       await vi.waitFor(async () =>
         expect(await again.evaluate(() => (window as unknown as PageWindow).pending())).toBe(0),
       );

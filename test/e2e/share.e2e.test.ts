@@ -287,8 +287,11 @@ describe.each(['tizen', 'firebolt', 'webos'] as const)(
         .catch(async () => {
           expect(await seen()).toEqual(want);
         });
-      // Only accepted shares reached the service.
-      expect(puts().length - before).toBe(kind === 'webos' ? 2 : 1);
+      // Only accepted shares reached the service (webOS's two links of one participant may
+      // coalesce into one PUT when the second is queued before the first went out).
+      const sentPuts = puts().length - before;
+      expect(sentPuts).toBeGreaterThanOrEqual(1);
+      expect(sentPuts).toBeLessThanOrEqual(kind === 'webos' ? 2 : 1);
       expect(links()).toHaveLength(1);
       for (const e of await log(platform!)) expect(String(e['message'] ?? '')).not.toContain(pid);
     });
