@@ -124,7 +124,7 @@ export function start(): void {
   state.connection = sdk.connection;
   // The hand-off: every share a publisher app sends is linked to the active profile.
   try {
-    const channel = detectChannel({ tizen: {}, webos: {}, web: {} });
+    const channel = detectChannel({ tizen: { appControl: true }, webos: {}, web: {} });
     linkShares(sdk.client, () => state.profileId, channel, {
       senders: {
         [config.player.origin]: config.player.appId,

@@ -104,7 +104,7 @@ export function start(): void {
   state.connection = sdk.connection;
   try {
     channel = detectChannel({
-      tizen: { platformAppId: config.home.tizenId },
+      tizen: { platformAppId: config.home.tizenId, appControl: true },
       webos: { platformAppId: config.home.webosId },
       web: {
         platformOrigin: config.home.origin,

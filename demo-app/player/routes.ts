@@ -39,7 +39,13 @@ export default {
         return Promise.resolve();
       },
     },
-    { path: 'play/:contentId', component: Player, widgets: ['KeyHints'] },
+    {
+      path: 'play/:contentId',
+      component: Player,
+      widgets: ['KeyHints'],
+      // Another title is another playback: a new page, a new media element, a new tracker.
+      options: { reuseInstance: false },
+    },
     { path: '*', component: Catalog, widgets },
   ],
 };
