@@ -4,7 +4,6 @@
 import { PaketNetworkError, type PaketListItem, type PaketEvent } from 'paket-tv-sdk';
 import { detectChannel, linkShares, type IncomingShare } from 'paket-tv-sdk/share';
 import { config, type Profile } from '../shared/config';
-import { platformCalls } from '../shared/publisher-api';
 import { createSdk, explain, take, type Connection, type Sdk } from '../shared/sdk';
 
 export interface ConnectedApp {
@@ -263,7 +262,7 @@ export async function loadUpNext(): Promise<void> {
       .map((op) => `${op.participantId}/${op.contentId ?? ''}`),
   );
   try {
-    const list = platformCalls(sdk.client).upNext(
+    const list = sdk.client.sessions.upNext(
       id,
       filter ? { participantId: filter, limit: 50 } : { limit: 50 },
     );
@@ -299,7 +298,7 @@ export async function hide(item: PaketListItem): Promise<void> {
   state.upNext = state.upNext.filter((i) => key(i) !== k);
   changed();
   try {
-    await platformCalls(sdk.client).hide(state.profileId, {
+    await sdk.client.sessions.hide(state.profileId, {
       participantId: publisherIdOf(item),
       contentId: item.content_id,
     });

@@ -2,7 +2,10 @@
 // its own length (demo-app/dist/player/media/, written by scripts/build-demo.mjs), so a
 // title can be watched to its end in a demo.
 import { config } from '../shared/config';
-import type { TrackedItem } from '../shared/publisher-api';
+import type { PaketItemInput } from 'paket-tv-sdk';
+
+/** A title as trackPlayback takes it: its list item without action and position. */
+export type TrackedItem = Omit<PaketItemInput, 'action' | 'position'>;
 
 export interface Title {
   id: string;
@@ -52,64 +55,68 @@ const movie = (id: string, title: string, description: string): Title => ({
 
 export const CATALOG: Title[] = [
   episode(
-    'Harbor Lights',
-    'harbor-lights',
+    'Lighthouse Keepers',
+    'lighthouse',
     1,
     1,
     'The Crossing',
     'A new ferry captain takes the night run.',
   ),
   episode(
-    'Harbor Lights',
-    'harbor-lights',
+    'Lighthouse Keepers',
+    'lighthouse',
     1,
     2,
     'Low Tide',
     'Cargo goes missing between two ports.',
   ),
   episode(
-    'Harbor Lights',
-    'harbor-lights',
+    'Lighthouse Keepers',
+    'lighthouse',
     1,
     3,
     'Storm Warning',
     'A storm strands the crew on the wrong side of the bay.',
   ),
   episode(
-    'Harbor Lights',
-    'harbor-lights',
+    'Lighthouse Keepers',
+    'lighthouse',
     1,
     4,
     'Safe Harbor',
     'The crew comes home, not all of it.',
   ),
   episode(
-    'North Line',
-    'north-line',
+    'Night Train',
+    'night-train',
     2,
     1,
     'Departure',
     'The night train leaves without its conductor.',
   ),
   episode(
-    'North Line',
-    'north-line',
+    'Night Train',
+    'night-train',
     2,
     2,
     'The Border',
     'The train is held at the border, and someone is missing.',
   ),
   episode(
-    'North Line',
-    'north-line',
+    'Night Train',
+    'night-train',
     2,
     3,
     'Terminus',
     'The last stop, and the truth about the passenger list.',
   ),
-  movie('the-long-orbit', 'The Long Orbit', 'Two engineers race to bring a crippled station home.'),
-  movie('paper-tigers', 'Paper Tigers', 'A high-school debate team takes on the state champions.'),
-  movie('wild-coast', 'Wild Coast', 'Orcas return to the fjord for the herring run.'),
+  movie('glass-orchard', 'Glass Orchard', 'Two engineers race to bring a crippled station home.'),
+  movie(
+    'the-last-ferry',
+    'The Last Ferry',
+    'A high-school debate team takes on the state champions.',
+  ),
+  movie('signal-lost', 'Signal Lost', 'Orcas return to the fjord for the herring run.'),
 ];
 
 export const titleById = (id: string): Title | undefined => CATALOG.find((t) => t.id === id);

@@ -9,7 +9,6 @@ import {
   type ShareChannel,
 } from 'paket-tv-sdk/share';
 import { config } from '../shared/config';
-import { publisherCalls, type MediaLike } from '../shared/publisher-api';
 import { createSdk, explain, take, type Connection, type Sdk } from '../shared/sdk';
 import { itemOf, nextOf, titleById, type Title } from './catalog';
 
@@ -186,10 +185,11 @@ export async function share(): Promise<void> {
  */
 async function tidyList(): Promise<void> {
   await loadList();
-  const calls = publisherCalls(sdk.client);
   for (const item of state.list) {
     if (!titleById(item.content_id)) {
-      await calls.removeItem(state.profileId, item.content_id).catch((e: unknown) => sdk.saw(e));
+      await sdk.client.participants
+        .removeItem(state.profileId, item.content_id)
+        .catch((e: unknown) => sdk.saw(e));
     }
   }
   await loadList();
@@ -200,7 +200,7 @@ export async function loadList(): Promise<void> {
   if (!id || !state.participants[id]) return;
   try {
     const items: PaketListItem[] = await take(
-      publisherCalls(sdk.client).items(id, { limit: 50 }),
+      sdk.client.participants.items(id, { limit: 50 }),
       100,
     );
     sdk.saw();
@@ -233,9 +233,9 @@ export function resumeAt(t: Title): number {
 }
 
 /** Starts tracking a playback of `t` on `media` by the Publisher Guidelines. */
-export function track(t: Title, media: MediaLike): { stop(): void } {
+export function track(t: Title, media: HTMLMediaElement): { stop(): void } {
   const next = nextOf(t);
-  return publisherCalls(sdk.client).trackPlayback(state.profileId, media, itemOf(t), {
+  return sdk.client.participants.trackPlayback(state.profileId, media, itemOf(t), {
     creditsAt: t.creditsAt,
     ...(next ? { next: itemOf(next) } : {}),
   });
