@@ -82,7 +82,7 @@ async function bundle(app, legacy) {
     resolve: legacy ? {} : { alias: { 'paket-tv-sdk/share': share, 'paket-tv-sdk': sdk } },
     build: {
       target: legacy ? 'esnext' : 'chrome63',
-      minify: !legacy,
+      minify: false,
       outDir: join(root, `.cache/build/demo-${app}`),
       emptyOutDir: false,
       lib: { entry: `${app}/main.ts`, formats: ['iife'], name: 'PaketDemo', fileName: () => name },
@@ -90,8 +90,11 @@ async function bundle(app, legacy) {
         // The ES5 app uses the SDK's legacy scripts, loaded before it: PaketTV and PaketTV.share.
         external: legacy ? ['paket-tv-sdk', 'paket-tv-sdk/share'] : [],
         output: {
-          // Lightning names a component's states by their class names: keep them.
-          keepNames: true,
+          // Lightning names a component's states by their class names: the minifier keeps
+          // them (rolldown's output.keepNames would add class static blocks: Chromium 94+).
+          minify: legacy
+            ? false
+            : { compress: { keepNames: { function: true, class: true } }, mangle: { keepNames: true } },
           codeSplitting: false,
           globals: { 'paket-tv-sdk': 'PaketTV', 'paket-tv-sdk/share': 'PaketTV.share' },
         },

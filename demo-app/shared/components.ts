@@ -334,20 +334,21 @@ export class Rail extends Lightning.Component {
     this._refocus();
   }
 
-  private offset = 0;
+  /** The first item wholly in view. */
+  private first = 0;
 
   private scroll(animate: boolean): void {
     const step = this.size + this.gap;
     const view = (this.vertical ? this.h : this.w) - 2 * this.inset;
-    // Scroll only as far as needed to show the focused item whole.
-    const start = this.index * step;
-    let offset = this.offset;
-    if (start + offset < 0) offset = -start;
-    if (start + this.size + offset > view) offset = view - start - this.size;
-    this.offset = Math.min(0, offset);
+    // Scroll by whole items, only as far as needed to show the focused one: the first item
+    // in view starts at the edge, and a cut one can only be the last (more that way).
+    const shown = Math.max(1, Math.floor((view + this.gap) / step));
+    if (this.index < this.first) this.first = this.index;
+    if (this.index > this.first + shown - 1) this.first = this.index - shown + 1;
+    this.first = Math.max(0, Math.min(this.first, this.length - shown));
     const items = this.tag('Items');
     const axis = this.vertical ? 'y' : 'x';
-    const to = this.inset + this.offset;
+    const to = this.inset - this.first * step;
     if (animate) items.setSmooth(axis, to, { duration: 0.2 });
     else items[axis] = to;
   }

@@ -74,7 +74,10 @@ async function openPlayer(): Promise<Page> {
   const opened = context.waitForEvent('page');
   await press(home, 'Enter');
   const page = await opened;
+  // A window opened by script starts at the context's 1280×720, where Lightning scales its
+  // 1920×1080 stage down (as on a 720p TV): the test wants the full size, so it loads again.
   await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.reload();
   errors.push(...watch(page));
   page.on('pageerror', (e) => errors.push(`player: ${e.message}`));
   return page;

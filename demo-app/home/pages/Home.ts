@@ -137,7 +137,7 @@ export default class Home extends Lightning.Component {
     const apps = state.apps;
     this.tag('Heading').text.text = `Up Next for ${p.name}`;
     const n = state.upNext.length;
-    const fromApps = new Set(state.upNext.map((i) => i.app_id)).size;
+    const fromApps = new Set(state.upNext.map((i) => i.participant_id ?? i.context_id)).size;
     const filtered = apps.find((a) => a.participantId === state.filter);
     this.tag('Summary').text.text = !state.ready
       ? 'Loading…'
