@@ -94,7 +94,10 @@ async function bundle(app, legacy) {
           // them (rolldown's output.keepNames would add class static blocks: Chromium 94+).
           minify: legacy
             ? false
-            : { compress: { keepNames: { function: true, class: true } }, mangle: { keepNames: true } },
+            : {
+                compress: { keepNames: { function: true, class: true } },
+                mangle: { keepNames: true },
+              },
           codeSplitting: false,
           globals: { 'paket-tv-sdk': 'PaketTV', 'paket-tv-sdk/share': 'PaketTV.share' },
         },
