@@ -314,6 +314,8 @@ export class Rail extends Lightning.Component {
     );
     this.index = Math.max(0, Math.min(this.index, templates.length - 1));
     this.scroll(false);
+    // New items: the focus (and its look) moves to the one now at the index.
+    if (this.attached) this._refocus();
   }
 
   get items(): Lightning.Component[] {

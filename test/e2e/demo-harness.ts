@@ -162,6 +162,27 @@ export async function shot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/** Waits until the screen shows text matching `pattern` (text is drawn once its texture loads). */
+export async function expectWords(page: Page, pattern: RegExp): Promise<Layout> {
+  let l: Layout | undefined;
+  await vi.waitFor(
+    async () => {
+      l = await layoutOf(page);
+      expect(l.words.join(' ')).toMatch(pattern);
+    },
+    { timeout: 10_000, interval: 200 },
+  );
+  return l!;
+}
+
+/** The focus path ends with `tail` (soon: page changes and key handling take a frame or two). */
+export async function expectFocus(page: Page, tail: string[]): Promise<void> {
+  await vi.waitFor(async () => expect((await focusOf(page)).slice(-tail.length)).toEqual(tail), {
+    timeout: 5000,
+    interval: 100,
+  });
+}
+
 /** Every visible element inside 1920×1080, and no text under 24 px. */
 export async function expectOnScreen(page: Page): Promise<Layout> {
   const l = await layoutOf(page);
