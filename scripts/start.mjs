@@ -79,6 +79,7 @@ try {
   fail('the build failed (see above)');
 }
 
+const stateFile = process.env.PAKET_EMULATOR_STATE_FILE ?? '.cache/emulator-state.json';
 let emulator;
 let home;
 let player;
@@ -86,7 +87,7 @@ try {
   emulator = await startEmulator({
     port: ports.emulator,
     host: emulatorHost,
-    stateFile: process.env.PAKET_EMULATOR_STATE_FILE ?? '.cache/emulator-state.json',
+    stateFile,
     quiet: true,
     // Signatures required, as on the live API: the demo's SDK signs by default.
   });
@@ -106,7 +107,7 @@ try {
   fail(inUse(e, 'player'));
 }
 
-console.log(`\nPaket emulator: ${emulator.url} (state in .cache/emulator-state.json)`);
+console.log(`\nPaket emulator: ${emulator.url} (state in ${stateFile})`);
 for (const c of emulator.clients) {
   console.log(`  ${c.type.padEnd(9)} username ${c.username}  password ${c.secret}`);
 }

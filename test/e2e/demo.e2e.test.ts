@@ -111,8 +111,11 @@ afterAll(async () => {
 
 describe('the two demo apps, as a viewer uses them', () => {
   it('the home screen starts checking, then healthy, with its first frame marked', async () => {
+    // The service answers its first status call late: the line says so, never "not healthy".
+    env.emu.injectFaults('GET /v1', [{ delayMs: 2500 }]);
     home = await openPage(context, env.homeUrl);
     errors.push(...watch(home));
+    await expectWords(home, /Checking the Paket service…/);
     const s = await until(home, (s) => s.ready);
     expect(s.connection.state).toBe('healthy');
     anna = s.sessions['profile-anna'].id;
