@@ -1,4 +1,4 @@
-// Builds the blank Lightning app into bench/blank-lightning/dist/ with the demo apps' modern
+// Builds the blank Lightning app into .cache/blank-lightning/ with the demo apps' modern
 // build settings (scripts/build-demo.mjs): an IIFE at Chromium 63 syntax, minified with
 // class names kept, loaded by a classic script.
 //   node bench/blank-lightning/build.mjs
@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const out = `${here}dist`;
+const out = fileURLToPath(new URL('../../.cache/blank-lightning', import.meta.url));
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 await build({

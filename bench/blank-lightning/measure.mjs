@@ -18,11 +18,11 @@ const es5 = process.argv.includes('--es5');
 const emu = await startEmulator({ port: 0, quiet: true });
 const web = await serveStatic({
   base: '.',
-  roots: ['demo-app/dist', 'bench/blank-lightning/dist'],
+  roots: ['demo-app/dist', '.cache/blank-lightning'],
 });
 const q = `?baseUrl=${encodeURIComponent(emu.url)}${es5 ? '&es5=1' : ''}`;
 const targets = {
-  'blank Lightning app': `${web.origin}/bench/blank-lightning/dist/index.html`,
+  'blank Lightning app': `${web.origin}/.cache/blank-lightning/index.html`,
   'home screen': `${web.origin}/demo-app/dist/home/index.html${q}`,
   player: `${web.origin}/demo-app/dist/player/index.html${q}`,
 };

@@ -432,3 +432,31 @@ describe('the ES5 bundles after the build (?es5=1)', () => {
     }
   });
 });
+
+describe('the 2025 dialect (?dialect=contexts)', () => {
+  it('a Session SN…, the player’s Context CX… shared and linked by its App ID', async () => {
+    const ctx = await launch(newProfileDir());
+    try {
+      const page = await openPage(ctx, `${env.homeUrl}&dialect=contexts`);
+      const h = await until(page, (s) => s.ready);
+      expect(h.sessions['profile-anna'].id).toMatch(/^SN/);
+      await press(page, 'ArrowDown', 3);
+      const opened = ctx.waitForEvent('page');
+      await press(page, 'Enter'); // "Open Paket Player"
+      const p = await opened;
+      await until(p, (s) => s.ready);
+      await press(p, 'Enter'); // Mia
+      const shared = await until(p, (s) => s.share.status === 'linked');
+      const context = shared.participants['viewer-mia'].id;
+      expect(context).toMatch(/^CX/);
+      const links = env.emu.state().links[h.sessions['profile-anna'].id] as unknown as {
+        context_id?: string;
+        app_id: string;
+      }[];
+      expect(links.map((l) => [l.context_id, l.app_id])).toEqual([[context, 'AP502377819034456']]);
+      await until(page, (s) => s.apps.length === 1);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
