@@ -1,4 +1,0 @@
-// Entry of the modern bundle.
-import { startApp } from './start';
-
-startApp();
