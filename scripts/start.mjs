@@ -40,7 +40,24 @@ const inUse = (error, key) =>
     ? `port ${ports[key]} on ${key === 'emulator' ? emulatorHost : host} is already in use (set ${names[key]} to another port)`
     : `cannot listen on ${key === 'emulator' ? emulatorHost : host}:${ports[key]} (${error && error.code ? error.code : error})`;
 
-if (new Set(Object.values(ports)).size < 3) fail('the three ports must differ');
+if (
+  new Set(Object.values(ports).filter((p) => p !== 0)).size <
+  Object.values(ports).filter((p) => p !== 0).length
+) {
+  fail('the three ports must differ');
+}
+// 0 asks the system for a free port, chosen now: the apps are built with their URLs.
+for (const key of Object.keys(ports)) {
+  if (ports[key] !== 0) continue;
+  ports[key] = await new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, key === 'emulator' ? emulatorHost : host, () => {
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+      server.close(() => resolve(port));
+    });
+  });
+}
 for (const key of Object.keys(ports)) {
   await probe(ports[key], key === 'emulator' ? emulatorHost : host).catch((e) =>
     fail(inUse(e, key)),

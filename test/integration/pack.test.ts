@@ -350,9 +350,21 @@ describe('the installed package, used from the scratch project', () => {
 describe('npm start in the fresh clone', () => {
   it('leaves a complete dist/, type declarations included, and serves the demo', async () => {
     rmSync(join(clone, 'dist'), { recursive: true, force: true });
-    const app = start('npm', ['start'], clone, { PAKET_EMULATOR_PORT: '0', DEMO_PORT: '0' });
-    const [, demo = ''] = await app.waitFor(/Demo app: (http:\/\/\S+)/, 180_000);
-    expect((await fetch(demo)).status).toBe(200);
+    const app = start('npm', ['start'], clone, {
+      PAKET_EMULATOR_PORT: '0',
+      DEMO_PORT: '0',
+      PLAYER_PORT: '0',
+    });
+    const [, home = ''] = await app.waitFor(
+      /Home screen \(the platform app\): (http:\/\/\S+)/,
+      180_000,
+    );
+    const [, player = ''] = await app.waitFor(
+      /Player \(a publisher app\): +(http:\/\/\S+)/,
+      10_000,
+    );
+    expect((await fetch(home)).status).toBe(200);
+    expect((await fetch(player)).status).toBe(200);
     await stop(app.child);
     for (const file of [
       'paket-tv-sdk.js',
