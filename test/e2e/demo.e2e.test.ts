@@ -449,11 +449,11 @@ describe('the 2025 dialect (?dialect=contexts)', () => {
       const shared = await until(p, (s) => s.share.status === 'linked');
       const context = shared.participants['viewer-mia'].id;
       expect(context).toMatch(/^CX/);
-      const links = env.emu.state().links[h.sessions['profile-anna'].id] as unknown as {
-        context_id?: string;
-        app_id: string;
-      }[];
-      expect(links.map((l) => [l.context_id, l.app_id])).toEqual([[context, 'AP502377819034456']]);
+      // The emulator keeps the publisher ID as participant_id in both dialects (store.js).
+      const links = env.emu.state().links[h.sessions['profile-anna'].id] ?? [];
+      expect(links.map((l) => [l.participant_id, l.app_id])).toEqual([
+        [context, 'AP502377819034456'],
+      ]);
       await until(page, (s) => s.apps.length === 1);
     } finally {
       await ctx.close();
