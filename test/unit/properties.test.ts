@@ -126,7 +126,6 @@ describe('server answers', () => {
               return new Response(noBody ? null : a.body, { status: a.status, headers });
             }) as typeof fetch,
           });
-          const started = Date.now();
           const run =
             call === 'status'
               ? client.status()
@@ -140,12 +139,14 @@ describe('server answers', () => {
             (error: unknown) => ({ error }),
           );
           if ('error' in result) expect(result.error).toBeInstanceOf(PaketError);
-          expect(Date.now() - started).toBeLessThan(2000);
         },
       ),
-      { numRuns: 120 },
+      // The bound is a hang detector, not a timing: three 30 ms attempts and two 20 ms
+      // waits end in well under a second, and a run past 10 s fails as a counterexample
+      // (shrunk, with its seed) instead of timing out the whole test on a loaded machine.
+      { numRuns: 120, timeout: 10_000 },
     );
-  });
+  }, 120_000);
 });
 
 describe('operation sequences', () => {
