@@ -31,7 +31,7 @@ export default class App extends Router.App {
     const bar = this.tag('Widgets.StatusBar') as StatusBar;
     const toast = this.tag('Widgets.Toast') as Toast;
     const render = (): void => {
-      bar.profileName = state.ready ? profile().name : '';
+      bar.profileName = state.shown ? profile().name : '';
       bar.line = statusLine();
     };
     subscribe(render);

@@ -4,6 +4,7 @@
 import { PaketNetworkError, type PaketListItem, type PaketEvent } from 'paket-tv-sdk';
 import { detectChannel, linkShares, type IncomingShare } from 'paket-tv-sdk/share';
 import { config, type Profile } from '../shared/config';
+import { recall, remember } from '../shared/last-seen';
 import { createSdk, explain, take, type Connection, type Sdk } from '../shared/sdk';
 
 export interface ConnectedApp {
@@ -16,7 +17,10 @@ export interface ConnectedApp {
 }
 
 export interface HomeState {
+  /** The active profile's Session and lists are loaded (or failed to). */
   ready: boolean;
+  /** The row is on screen: loaded, or the last one recalled from the TV at start. */
+  shown: boolean;
   status: { healthy: boolean };
   connection: Connection;
   profileId: string;
@@ -46,6 +50,7 @@ function storedProfile(): string {
 
 export const state: HomeState = {
   ready: false,
+  shown: false,
   status: { healthy: false },
   connection: { state: 'checking', queued: 0, detail: '' },
   profileId: storedProfile(),
@@ -110,6 +115,32 @@ function onEvent(event: PaketEvent): void {
   if (event.type === 'sessionReplaced') void loadProfile();
 }
 
+// The row and the connected apps last shown for each profile: the next start draws them at
+// once, then what the service answers replaces them.
+const rowKey = (id: string): string => `paket-demo-home:row:${id}`;
+interface Row {
+  apps: ConnectedApp[];
+  upNext: PaketListItem[];
+}
+const isRow = (v: unknown): v is Row =>
+  typeof v === 'object' &&
+  v !== null &&
+  Array.isArray((v as Row).apps) &&
+  Array.isArray((v as Row).upNext) &&
+  (v as Row).apps.every((a) => typeof a?.participantId === 'string') &&
+  (v as Row).upNext.every((i) => typeof i?.content_id === 'string' && typeof i.title === 'string');
+function recallRow(): void {
+  const row = recall(rowKey(state.profileId), isRow);
+  if (!row) return;
+  state.apps = row.apps;
+  state.upNext = row.upNext;
+  state.shown = true;
+}
+/** Keeps the row on screen for the next start; a row filtered to one app is not kept. */
+function rememberRow(): void {
+  if (!state.filter) remember(rowKey(state.profileId), { apps: state.apps, upNext: state.upNext });
+}
+
 let booted: Promise<void> | undefined;
 /** Resolves once the active profile's Session and lists are loaded (or failed to). */
 export const ready = (): Promise<void> => booted ?? Promise.resolve();
@@ -121,6 +152,7 @@ export const ready = (): Promise<void> => booted ?? Promise.resolve();
 export function start(): void {
   sdk = createSdk('platform', changed, onEvent);
   state.connection = sdk.connection;
+  recallRow();
   // The hand-off: every share a publisher app sends is linked to the active profile.
   try {
     const channel = detectChannel({ tizen: { appControl: true }, webos: {}, web: {} });
@@ -141,6 +173,7 @@ export function start(): void {
   }
   booted = loadProfile().then(() => {
     state.ready = true;
+    state.shown = true;
     changed();
   });
   // Back from the player: show what it wrote.
@@ -199,6 +232,8 @@ export async function selectProfile(id: string): Promise<void> {
   state.apps = [];
   state.upNext = [];
   state.filter = '';
+  state.shown = false;
+  recallRow();
   try {
     localStorage.setItem(PROFILE_KEY, id);
   } catch {
@@ -246,6 +281,7 @@ export async function loadApps(): Promise<void> {
   if (id !== state.profileId) return;
   state.apps = apps;
   if (state.filter && !apps.some((a) => a.participantId === state.filter)) state.filter = '';
+  rememberRow();
   changed();
 }
 
@@ -272,7 +308,11 @@ export async function loadUpNext(): Promise<void> {
       }
     }
     sdk.saw();
-    if (id === state.profileId && filter === state.filter) state.upNext = items;
+    if (id === state.profileId && filter === state.filter) {
+      state.upNext = items;
+      state.shown = true;
+      rememberRow();
+    }
   } catch (error) {
     // Offline: keep showing the last row.
     sdk.saw(error);
@@ -296,6 +336,7 @@ export async function hide(item: PaketListItem): Promise<void> {
   const k = key(item);
   hiddenHere.add(k);
   state.upNext = state.upNext.filter((i) => key(i) !== k);
+  rememberRow();
   changed();
   try {
     await sdk.client.sessions.hide(state.profileId, {

@@ -9,11 +9,15 @@ import {
   type ShareChannel,
 } from 'paket-tv-sdk/share';
 import { config } from '../shared/config';
+import { recall, remember } from '../shared/last-seen';
 import { createSdk, explain, take, type Connection, type Sdk } from '../shared/sdk';
 import { itemOf, nextOf, titleById, type Title } from './catalog';
 
 export interface PlayerState {
+  /** The active profile's Participant is read or created, shared, and its list loaded. */
   ready: boolean;
+  /** The catalog can be drawn with its "Continue watching" shelf: the list is loaded, or the last one was recalled from the TV at start. */
+  shown: boolean;
   status: { healthy: boolean };
   connection: Connection;
   /** '' until a profile is chosen on this TV. */
@@ -48,6 +52,7 @@ function storedProfile(): string {
 
 export const state: PlayerState = {
   ready: false,
+  shown: false,
   status: { healthy: false },
   connection: { state: 'checking', queued: 0, detail: '' },
   profileId: storedProfile(),
@@ -95,12 +100,25 @@ function onEvent(event: PaketEvent): void {
   }
 }
 
+// The list last shown for each profile: the next start draws the catalog with it at once,
+// then what the service answers replaces it.
+const listKey = (id: string): string => `paket-demo-player:list:${id}`;
+const isList = (v: unknown): v is PaketListItem[] =>
+  Array.isArray(v) &&
+  v.every((i: Partial<PaketListItem> | null) => typeof i?.content_id === 'string');
+function recallList(): void {
+  const list = state.profileId ? recall(listKey(state.profileId), isList) : undefined;
+  state.list = list ?? [];
+  state.shown = Boolean(list);
+}
+
 let booted: Promise<void> | undefined;
 export const ready = (): Promise<void> => booted ?? Promise.resolve();
 
 export function start(): void {
   sdk = createSdk('publisher', changed, onEvent);
   state.connection = sdk.connection;
+  recallList();
   try {
     channel = detectChannel({
       tizen: { platformAppId: config.home.tizenId, appControl: true },
@@ -118,6 +136,7 @@ export function start(): void {
   }
   booted = (state.profileId ? loadProfile() : Promise.resolve()).then(() => {
     state.ready = true;
+    state.shown = true;
     changed();
   });
 }
@@ -204,7 +223,11 @@ export async function loadList(): Promise<void> {
       100,
     );
     sdk.saw();
-    if (id === state.profileId) state.list = items;
+    if (id === state.profileId) {
+      state.list = items;
+      state.shown = true;
+      remember(listKey(id), items);
+    }
   } catch (error) {
     sdk.saw(error); // offline: the last list stays
   }
@@ -219,7 +242,7 @@ export async function selectProfile(id: string): Promise<void> {
   } catch {
     // kept for this run only
   }
-  if (!same) state.list = [];
+  if (!same) recallList();
   changed();
   // Every switch shares again: the home screen's link is idempotent.
   await loadProfile();

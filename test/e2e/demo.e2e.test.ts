@@ -329,6 +329,39 @@ describe('the two demo apps, after the offline step', () => {
     await shot(player, 'demo-16-player-reloaded');
   });
 
+  it('a start while the service cannot be reached draws the last row and list at once', async () => {
+    const before = await until(home, (s) => s.ready && s.upNext.length > 0);
+    const row = (before.upNext as AnyState[]).map((i) => i.content_id);
+    const list = ((await stateOf(player)).list as AnyState[]).map((i) => i.content_id);
+    expect(list.length).toBeGreaterThan(0);
+    env.emu.injectFaults('*', [{ drop: 'before' }], { repeat: true });
+    try {
+      await home.reload();
+      const h = await until(home, (s) => s.shown);
+      expect((h.upNext as AnyState[]).map((i) => i.content_id)).toEqual(row);
+      expect(await firstFrameOf(home)).toBeGreaterThan(0);
+      await expectWords(home, new RegExp(`${row.length} items? from`));
+      await until(home, (s) => s.ready && s.connection.state === 'offline', 15_000);
+      expect(((await stateOf(home)).upNext as AnyState[]).map((i) => i.content_id)).toEqual(row);
+      await player.reload();
+      const p = await until(player, (s) => s.shown);
+      expect((p.list as AnyState[]).map((i) => i.content_id)).toEqual(list);
+      await expectWords(player, /Continue watching/);
+      await shot(home, 'demo-16b-home-offline-start');
+      await shot(player, 'demo-16c-player-offline-start');
+    } finally {
+      env.emu.clearFaults();
+    }
+    // Back online: both lines healthy, nothing left queued, Mia still linked.
+    await until(home, (s) => s.connection.state === 'healthy' && s.connection.queued === 0, 30_000);
+    await until(
+      player,
+      (s) => s.connection.state === 'healthy' && s.connection.queued === 0,
+      30_000,
+    );
+    expect(linkedTo((await stateOf(home)).sessions['profile-ben'].id)).toContain(mia);
+  });
+
   it('many linked apps and items keep the layout inside the screen', async () => {
     // Twelve more publishers' Participants linked to Ben's Session at the service, each with
     // the emulator's three sample items.

@@ -139,7 +139,7 @@ export default class Home extends Lightning.Component {
     const n = state.upNext.length;
     const fromApps = new Set(state.upNext.map((i) => i.participant_id ?? i.context_id)).size;
     const filtered = apps.find((a) => a.participantId === state.filter);
-    this.tag('Summary').text.text = !state.ready
+    this.tag('Summary').text.text = !state.shown
       ? 'Loading…'
       : n
         ? `${n} item${n === 1 ? '' : 's'} from ${filtered ? filtered.name : `${fromApps} app${fromApps === 1 ? '' : 's'}`}`
@@ -172,7 +172,7 @@ export default class Home extends Lightning.Component {
     }
     const empty = this.tag('Empty');
     empty.visible = n === 0;
-    empty.tag('Text').text.text = !state.ready
+    empty.tag('Text').text.text = !state.shown
       ? 'Loading your row…'
       : apps.length
         ? `Nothing to continue yet. Open ${config.player.name} and start a title.`
@@ -180,7 +180,7 @@ export default class Home extends Lightning.Component {
     if (n === 0 && this._getState() === 'UpNext') this._setState('Launcher');
     if (!filters.visible && this._getState() === 'Filters') this._setState('UpNext');
     this.hints();
-    if (state.ready) markFirstFrame(this);
+    if (state.shown) markFirstFrame(this);
   }
 
   private hints(): void {

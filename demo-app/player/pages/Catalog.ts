@@ -117,7 +117,7 @@ export default class Catalog extends Lightning.Component {
       // A "Continue watching" shelf appearing above keeps the focus where it was.
       if (before && rail.length > before) rail.select(rail.index + 1);
     }
-    if (state.ready) markFirstFrame(this);
+    if (state.shown) markFirstFrame(this);
   }
 
   override _getFocused() {
