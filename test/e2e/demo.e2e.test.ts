@@ -238,6 +238,35 @@ describe('the two demo apps, as a viewer uses them', () => {
       env.emu.clearFaults();
     }
   });
+
+  it('offline: finishing an episode keeps its removal and the next episode on the TV, then delivers them', async () => {
+    try {
+      const before = items(mia).filter((i) => i.content_id.startsWith('lighthouse-s1e')).length;
+      env.emu.injectFaults('*', [{ drop: 'before' }], { repeat: true });
+      await player.bringToFront();
+      await watchTitle('lighthouse-s1e3', 40);
+      await press(player, 'ArrowRight', 8); // +240 s: into the credits (285 s)
+      // The removal of S1 E3 and the put of S1 E4 (beside a put already tried) wait on the TV.
+      await until(player, (s) => s.connection.queued >= 2, 30_000);
+      await press(player, 'Escape');
+      expect(items(mia).find((i) => i.content_id === 'lighthouse-s1e4')).toBeUndefined();
+      expect(items(mia).filter((i) => i.content_id.startsWith('lighthouse-s1e')).length).toBe(
+        before,
+      );
+      await shot(player, 'demo-14b-player-offline-finished');
+      env.emu.clearFaults();
+      await until(player, (s) => s.connection.queued === 0, 30_000);
+      expect(items(mia).find((i) => i.content_id === 'lighthouse-s1e3')).toBeUndefined();
+      expect(items(mia).find((i) => i.content_id === 'lighthouse-s1e4')?.action).toBe(
+        'up_next_next',
+      );
+      await home.bringToFront();
+      await until(home, (s) => tileOf(s, 'lighthouse-s1e4')?.action === 'up_next_next', 15_000);
+      await shot(home, 'demo-14c-home-next-episode-delivered');
+    } finally {
+      env.emu.clearFaults();
+    }
+  }, 120_000);
 });
 
 async function offlineFlow(): Promise<void> {
