@@ -4,20 +4,24 @@
 // IDs and the queued changes; this is only the screen's copy, and losing it costs a
 // "Loading…" frame, nothing else.
 
+/** Per key, the JSON stored there as far as this run knows. */
+const written = new Map<string, string>();
+
 /** The value stored under `key`, or `undefined` (none, unreadable, or no storage). */
 export function recall<T>(key: string, valid: (value: unknown) => value is T): T | undefined {
   try {
     const raw = localStorage.getItem(key);
     if (raw === null) return undefined;
     const value: unknown = JSON.parse(raw);
-    return valid(value) ? value : undefined;
+    if (!valid(value)) return undefined;
+    written.set(key, raw); // what is stored already: remember() leaves it as it is
+    return value;
   } catch {
     return undefined;
   }
 }
 
-const written = new Map<string, string>();
-/** Stores `value` under `key` when it differs from what this run last stored there. */
+/** Stores `value` under `key` when it differs from what this run last read or stored there. */
 export function remember(key: string, value: unknown): void {
   const raw = JSON.stringify(value);
   if (written.get(key) === raw) return;
