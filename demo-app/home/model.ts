@@ -4,7 +4,7 @@
 import { PaketNetworkError, type PaketListItem, type PaketEvent } from 'paket-tv-sdk';
 import { detectChannel, linkShares, type IncomingShare } from 'paket-tv-sdk/share';
 import { config, type Profile } from '../shared/config';
-import { recall, remember } from '../shared/last-seen';
+import { isItemList, recall, remember } from '../shared/last-seen';
 import { createSdk, explain, take, type Connection, type Sdk } from '../shared/sdk';
 
 export interface ConnectedApp {
@@ -126,9 +126,8 @@ const isRow = (v: unknown): v is Row =>
   typeof v === 'object' &&
   v !== null &&
   Array.isArray((v as Row).apps) &&
-  Array.isArray((v as Row).upNext) &&
   (v as Row).apps.every((a) => typeof a?.participantId === 'string') &&
-  (v as Row).upNext.every((i) => typeof i?.content_id === 'string' && typeof i.title === 'string');
+  isItemList((v as Row).upNext);
 function recallRow(): void {
   const row = recall(rowKey(state.profileId), isRow);
   if (!row) return;

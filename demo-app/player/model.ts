@@ -9,7 +9,7 @@ import {
   type ShareChannel,
 } from 'paket-tv-sdk/share';
 import { config } from '../shared/config';
-import { recall, remember } from '../shared/last-seen';
+import { isItemList, recall, remember } from '../shared/last-seen';
 import { createSdk, explain, take, type Connection, type Sdk } from '../shared/sdk';
 import { itemOf, nextOf, titleById, type Title } from './catalog';
 
@@ -103,11 +103,8 @@ function onEvent(event: PaketEvent): void {
 // The list last shown for each profile: the next start draws the catalog with it at once,
 // then what the service answers replaces it.
 const listKey = (id: string): string => `paket-demo-player:list:${id}`;
-const isList = (v: unknown): v is PaketListItem[] =>
-  Array.isArray(v) &&
-  v.every((i: Partial<PaketListItem> | null) => typeof i?.content_id === 'string');
 function recallList(): void {
-  const list = state.profileId ? recall(listKey(state.profileId), isList) : undefined;
+  const list = state.profileId ? recall(listKey(state.profileId), isItemList) : undefined;
   state.list = list ?? [];
   state.shown = Boolean(list);
 }

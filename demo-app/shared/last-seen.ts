@@ -4,6 +4,16 @@
 // IDs and the queued changes; this is only the screen's copy, and losing it costs a
 // "Loading…" frame, nothing else.
 
+import type { PaketListItem } from 'paket-tv-sdk';
+
+/** Up Next items as a list shows them: each with its `content_id` and `title`. */
+export const isItemList = (v: unknown): v is PaketListItem[] =>
+  Array.isArray(v) &&
+  v.every(
+    (i: Partial<PaketListItem> | null) =>
+      typeof i?.content_id === 'string' && typeof i.title === 'string',
+  );
+
 /** Per key, the JSON stored there as far as this run knows. */
 const written = new Map<string, string>();
 
