@@ -258,6 +258,7 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
   };
   let heapWarm: number | undefined;
   const warmAt = started + options.durationMs / 4;
+  let lossLanded = false;
   const step = async (slot: number): Promise<void> => {
     const client = instances[slot] as PaketClient;
     const profile = pick(profiles);
@@ -274,8 +275,21 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
       summary.faultsInjected[name] = (summary.faultsInjected[name] ?? 0) + 1;
     }
     // At least one clock jump and one freeze in every run, however short: steps 20 and 40.
+    // And at least one Session the service loses: step 30, then every 10th step until one
+    // DELETE has landed (an injected fault may drop it), so a slow machine's short run
+    // still covers the replacement.
     const drawn = random();
-    const r = summary.operations === 20 ? 0.835 : summary.operations === 40 ? 0.841 : drawn;
+    const forceLoss =
+      summary.operations === 30 ||
+      (summary.operations > 30 && !lossLanded && summary.operations % 10 === 0);
+    const r =
+      summary.operations === 20
+        ? 0.835
+        : summary.operations === 40
+          ? 0.841
+          : forceLoss
+            ? 0.98
+            : drawn;
     summary.operations++;
     try {
       if (r < 0.3 || r < 0.55) {
@@ -350,10 +364,11 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
         const session = await client.sessions.get(profile).catch(() => undefined);
         if (session) {
           // Counted from the service's state at the end: an injected fault may hide the 204.
-          await fetch(`${emu.url}/upnext/sessions/${session.session_id}`, {
+          const answer = await fetch(`${emu.url}/upnext/sessions/${session.session_id}`, {
             method: 'DELETE',
             headers: { authorization: PLATFORM_AUTH },
           }).catch(() => undefined);
+          if (answer?.status === 204) lossLanded = true;
         }
       } else {
         await client.flush();
