@@ -89,6 +89,8 @@ export type OperationInput = Omit<QueuedOperation, 'id' | 'key' | 'queuedAt' | '
 type Settled = { value: unknown } | { error: unknown };
 
 const FENCED: unique symbol = Symbol('fenced');
+/** Returned by a change that left the record as it was: nothing is written. */
+const UNCHANGED: unique symbol = Symbol('unchanged');
 const RETRY_FIRST_MS = 2500;
 const RETRY_CAP_MS = 300_000;
 
@@ -173,46 +175,58 @@ export function createOutbox(config: OutboxConfig) {
     return (last = seen(await storage.get(await keyOf())));
   };
 
-  /** Changes the record atomically, with `extra` keys read and written in the same transaction. */
-  const transact = <R>(
+  /**
+   * Changes the record atomically, with `extra` keys read and written in the same
+   * transaction; a `change` that returns {@link UNCHANGED} writes nothing. Resolves with the
+   * change's result and the record as this transaction left it.
+   */
+  const run = <R>(
     extra: readonly string[],
     change: (record: OutboxRecord, values: unknown[]) => R,
-  ): Promise<R> => {
-    const run = (async () => {
+  ): Promise<{ result: R; record: OutboxRecord }> => {
+    const running = (async () => {
       const key = await keyOf();
       let raw: unknown;
-      let next: OutboxRecord | undefined;
+      let next!: OutboxRecord;
       const result = await storage.transact([key, ...extra], (values) => {
         raw = values[0];
-        const record = parseRecord(raw).record;
+        const parsed = parseRecord(raw);
+        const record = (next = parsed.record);
         const others = values.slice(1);
         const r = change(record, others);
-        values[0] = next = record;
+        // Kept as read only when it is a current, intact record: else the repair is written.
+        const intact = !parsed.lost && (raw as { v?: unknown } | undefined)?.v === 3;
+        if (r !== UNCHANGED || !intact) values[0] = record;
         for (let i = 0; i < others.length; i++) values[i + 1] = others[i];
         return r;
       });
       seen(raw);
-      if (next) last = next;
-      return result;
+      last = next;
+      return { result, record: next };
     })();
-    saving = run.catch(() => undefined);
-    return run;
+    saving = running.catch(() => undefined);
+    return running;
   };
 
-  const edit = (change: (record: OutboxRecord) => void): Promise<OutboxRecord> =>
-    transact([], (r) => {
-      change(r);
-      return r;
-    });
+  const transact = <R>(
+    extra: readonly string[],
+    change: (record: OutboxRecord, values: unknown[]) => R,
+  ): Promise<R> => run(extra, change).then((r) => r.result);
 
-  const fenced = (lease: Lease, change: (record: OutboxRecord) => void): Promise<OutboxRecord> =>
-    transact(lease.keys, (r, values) => {
+  const edit = (change: (record: OutboxRecord) => void): Promise<OutboxRecord> =>
+    run([], change).then((r) => r.record);
+
+  /** A change made only while `lease` holds; `change` returns {@link UNCHANGED} to write nothing. */
+  const fenced = (
+    lease: Lease,
+    change: (record: OutboxRecord) => void | typeof UNCHANGED,
+  ): Promise<OutboxRecord> =>
+    run(lease.keys, (r, values) => {
       if (!lease.holds(values)) throw FENCED;
-      change(r);
-      return r;
+      return change(r);
     }).then((r) => {
       lease.confirmed();
-      return r;
+      return r.record;
     });
 
   const report = (
@@ -270,7 +284,15 @@ export function createOutbox(config: OutboxConfig) {
 
   const deliverAll = async (lease: Lease): Promise<FlushResult> => {
     let delivered = 0;
-    let record = await fenced(lease, () => undefined);
+    // The operation at the head is delivered next: it is marked sent (before any request can
+    // leave, so no newer write replaces it meanwhile) in the same transaction that confirms
+    // the lease or finishes the previous one; one transaction per operation, not two.
+    const head = (r: OutboxRecord): void | typeof UNCHANGED => {
+      const next = r.ops[0];
+      if (!next || next.sent) return UNCHANGED;
+      next.sent = true;
+    };
+    let record = await fenced(lease, head);
     const delivery: Delivery = {
       get record() {
         return record;
@@ -285,7 +307,7 @@ export function createOutbox(config: OutboxConfig) {
       try {
         if (!handler) throw new PaketError(`unknown operation ${op.type}`);
         if (!op.sent) {
-          // Marked before any request can leave, so no newer write replaces it meanwhile.
+          // Not marked with the last transaction (a handler's edit put another one ahead).
           const id = op.id;
           record = await fenced(lease, (r) => {
             for (const o of r.ops) if (o.id === id) o.sent = true;
@@ -294,7 +316,7 @@ export function createOutbox(config: OutboxConfig) {
         }
         const result = await handler.deliver(op, delivery);
         if (result === AGAIN) {
-          record = await fenced(lease, () => undefined);
+          record = await fenced(lease, head);
           continue;
         }
         effect = result;
@@ -319,6 +341,7 @@ export function createOutbox(config: OutboxConfig) {
         if (status === 0 && effect.apply) effect.apply(r);
         if (status !== 0 && handler && handler.refused) handler.refused(done, r);
         recordOutcome(r, done, status);
+        head(r);
       });
       // The caller learns the service's answer now; the bookkeeping commits meanwhile (reads
       // wait for it). Should it fail, the operation stays queued and its idempotent
@@ -333,10 +356,11 @@ export function createOutbox(config: OutboxConfig) {
     return { delivered, pending: 0 };
   };
 
-  const runFlush = async (): Promise<FlushResult> => {
+  const runFlush = async (queuedNow: boolean): Promise<FlushResult> => {
     let result: FlushResult;
     try {
-      const queued = await read();
+      // A caller that has just queued knows the queue is not empty: no read to find out.
+      const queued = queuedNow ? last : await read();
       if (!queued.ops.length) return { delivered: 0, pending: 0 };
       const run = await coordinator.run('outbox', deliverAll, { wait: false, waitMs: 0 });
       result = run === BUSY ? { delivered: 0, pending: last.ops.length, busy: true } : run;
@@ -358,9 +382,10 @@ export function createOutbox(config: OutboxConfig) {
     return result;
   };
 
-  const flush = (): Promise<FlushResult> => {
+  /** Delivers the queue; `queuedNow`: this instance's last transaction queued an operation. */
+  const flush = (queuedNow = false): Promise<FlushResult> => {
     if (!flushing) {
-      flushing = runFlush();
+      flushing = runFlush(queuedNow);
       const done = (): void => {
         flushing = undefined;
       };
@@ -435,7 +460,7 @@ export function createOutbox(config: OutboxConfig) {
     let settled: Settled | undefined;
     const watch = outcome.then((s) => (settled = s));
     while (!settled) {
-      const result = await Promise.race([flush(), watch.then(() => undefined)]);
+      const result = await Promise.race([flush(true), watch.then(() => undefined)]);
       if (settled || !result) break;
       if (result.error) {
         const cause = result.error;
