@@ -426,6 +426,9 @@ export function createOutbox(config: OutboxConfig) {
     try {
       await edit((r) => {
         change = enqueue(r, op, config.limit);
+        // At the head it is delivered next, at once (below): marked sent in this write, so
+        // the delivery's first transaction has nothing to write.
+        if (r.ops[0] === op) op.sent = true;
       });
       if (journalled) unjournal(journalled, [op.id]);
     } catch (error) {

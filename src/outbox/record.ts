@@ -194,21 +194,22 @@ export function enqueue(
     r.ops.push(op);
   }
   const dropped: QueuedOperation[] = [];
-  // The bound counts targets (a sent write and the newer one behind it are one target).
-  const targets = (): string[] =>
-    r.ops.map((o) => o.target).filter((t, i, all) => all.indexOf(t) === i);
-  while (targets().length > limit) {
+  // The bound counts targets (a sent write and the newer one behind it are one target); a
+  // Set, in queue order, keeps an enqueue linear in the queue's length.
+  const targets = (): string[] => Array.from(new Set(r.ops.map((o) => o.target)));
+  let all = targets();
+  while (all.length > limit) {
     // The oldest target that was never sent (the service may be executing a sent one) and
     // is not the new operation's.
-    const victim = targets().find(
-      (t) => t !== op.target && !r.ops.some((o) => o.target === t && o.sent),
-    );
+    const sent = new Set(r.ops.filter((o) => o.sent).map((o) => o.target));
+    const victim = all.find((t) => t !== op.target && !sent.has(t));
     if (victim === undefined) break;
     for (const o of r.ops.filter((x) => x.target === victim)) {
       dropped.push(o);
       recordOutcome(r, o, STATUS_OVERFLOW);
     }
     r.ops = r.ops.filter((o) => o.target !== victim);
+    all = all.filter((t) => t !== victim);
   }
   return { replaced, dropped };
 }

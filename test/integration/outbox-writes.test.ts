@@ -74,6 +74,21 @@ describe('outbox writes', () => {
     ).toEqual([...ids].sort());
   });
 
+  it('a link() on an empty queue writes the record twice: queued and marked sent, then confirmed', async () => {
+    const store = counted();
+    const [a, b] = await participants(2);
+    const tv = platform(store.storage);
+    await tv.sessions.link('p', { appId: APP, participantId: a! });
+    await tv.sessions.linked('p'); // a read waits for the bookkeeping the answer did not
+    const before = store.writes();
+    await expect(tv.sessions.link('p', { appId: APP, participantId: b! })).resolves.toMatchObject({
+      participant_id: b,
+    });
+    await expect(tv.sessions.linked('p')).resolves.toHaveLength(2);
+    expect(store.writes() - before).toBe(2);
+    expect(store.queued()).toEqual([]);
+  });
+
   it('an offline retry whose head is already marked sent writes nothing', async () => {
     const store = counted();
     const [a] = await participants(1);
