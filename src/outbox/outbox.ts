@@ -90,7 +90,7 @@ type Settled = { value: unknown } | { error: unknown };
 
 const FENCED: unique symbol = Symbol('fenced');
 /** Returned by a change that left the record as it was: nothing is written. */
-const UNCHANGED: unique symbol = Symbol('unchanged');
+const UNCHANGED: unique symbol = Symbol();
 const RETRY_FIRST_MS = 2500;
 const RETRY_CAP_MS = 300_000;
 

@@ -196,8 +196,7 @@ export function enqueue(
   const dropped: QueuedOperation[] = [];
   // The bound counts targets (a sent write and the newer one behind it are one target); a
   // Set, in queue order, keeps an enqueue linear in the queue's length.
-  const targets = (): string[] => Array.from(new Set(r.ops.map((o) => o.target)));
-  let all = targets();
+  let all = Array.from(new Set(r.ops.map((o) => o.target)));
   while (all.length > limit) {
     // The oldest target that was never sent (the service may be executing a sent one) and
     // is not the new operation's.
