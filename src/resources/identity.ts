@@ -328,6 +328,8 @@ export function createIdentityResource<T>(
   }
 
   const lockedCreate = async (profileId: string, key: string): Promise<T> => {
+    // A create is likely to send: the HTTP code loads while the lock is taken.
+    if (transport.preload) transport.preload();
     const result = await coordinator.run(`${key}:lock`, () => create(profileId, key), {
       wait: true,
       waitMs: config.waitMs,

@@ -91,6 +91,8 @@ export interface Transport {
    * for the 2024 dialect they spoke; `undefined` in the contexts dialect.
    */
   legacyNamespace(): Promise<string | undefined>;
+  /** Starts loading the HTTP code now, for a request about to be made (a lazy transport). */
+  preload?(): void;
 }
 
 const RETRY_STATUS = [408, 409, 429, 500, 502, 503, 504];
@@ -109,6 +111,9 @@ export function createTransport(config: TransportConfig): Transport {
   const dialect: Dialect = config.dialect ?? 'participants';
   if (typeof config.credentials !== 'function') checkCredentials(config.credentials, true);
   let cached: Promise<PaketCredentials> | undefined;
+  // This code loads for a request about to be made: the signing chunk loads beside it, not
+  // after it (a failed load is retried by the request's own import).
+  if (config.signRequests) import('./sign.js').catch(() => undefined);
   /** Offset of the service's clock from this device's, learnt from a refused signature. */
   let skewMs = 0;
   let sawTest = false;

@@ -25,6 +25,7 @@ export function createLazyTransport(config: TransportConfig & { dialect: Dialect
     dialect,
     displayPath: pathShower(baseUrl),
     request: async (spec) => (await load()).request(spec),
+    preload: () => void load().catch(() => undefined),
     namespace: async () =>
       fixed
         ? namespaceOf(baseUrl, fixed.username, dialect, isTestSecret(fixed.password))
