@@ -95,6 +95,25 @@ describe.each(DIALECTS)('$dialect', (d) => {
     expect(mine).toContain('m1');
   });
 
+  it('a remove and then a put, called together (the tracker finishing an episode), reach the service in that order', async () => {
+    const app = publisher();
+    await app.participants.putItem('p1', movie('done', 60));
+    const me = idOf((await app.participants.get('p1'))!);
+    const writes = (): string[] =>
+      env.emu.log
+        .filter((e) => (e.route === d.put || e.route === d.del) && e.status !== 'dropped')
+        .map((e) => e.route);
+    const before = writes().length;
+    await Promise.all([
+      app.participants.removeItem('p1', 'done'),
+      app.participants.putItem('p1', movie('next', 0)),
+    ]);
+    // Never both on the service at once: the finished title goes before the next one arrives.
+    expect(writes().slice(before)).toEqual([d.del, d.put]);
+    expect(item(me, 'done')).toBeUndefined();
+    expect(item(me, 'next')).toBeDefined();
+  });
+
   it('a bad item is a PaketInputError naming the field: nothing stored, nothing sent', async () => {
     const app = publisher();
     const bad: [Record<string, unknown>, string][] = [

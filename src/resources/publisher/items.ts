@@ -68,11 +68,6 @@ export function createItems<T>(config: ItemsConfig<T>) {
   outbox.register('removeItem', { deliver: remove('removeItem') });
   outbox.register('leaveSessions', { deliver: remove('detach') });
 
-  /** Nothing stored for the profile, and nothing of it queued: a remove or leave has nothing to do. */
-  const nothingFor = async (profileId: string): Promise<boolean> =>
-    !(await participants.get(profileId)) &&
-    !(await outbox.read()).ops.some((o) => o.profileId === profileId && o.type === 'putItem');
-
   // Async, so a bad item rejects; the body up to the outbox's first await (the check, the
   // journal of an urgent write) still runs before this returns.
   const put = async (profileId: string, item: unknown, urgent: boolean): Promise<void> => {
@@ -96,7 +91,9 @@ export function createItems<T>(config: ItemsConfig<T>) {
     const where = 'participants.removeItem';
     const p = checkProfileId(profileId, where);
     const content = checkId('contentId', contentId, where);
-    if (!urgent && (await nothingFor(p))) return;
+    // Queued at once, as a put is: calls reach the outbox in the order they were made (the
+    // tracker's finish removes the title, then puts the next one). With nothing stored for
+    // the profile, its delivery finds no Participant and sends nothing.
     await outbox.submit(
       {
         type: 'removeItem',
@@ -136,7 +133,6 @@ export function createItems<T>(config: ItemsConfig<T>) {
       },
       async leaveSessions(profileId: string): Promise<void> {
         const p = checkProfileId(profileId, 'participants.leaveSessions');
-        if (await nothingFor(p)) return;
         await outbox.submit({
           type: 'leaveSessions',
           target: leaveTarget(p),
