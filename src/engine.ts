@@ -92,7 +92,6 @@ export function createEngine(config: EngineConfig) {
     transport,
     outbox,
     current: (profileId) => links.internals.current(profileId, false),
-    stored: config.sessions.get,
   });
   return { outbox, links, items, hides };
 }

@@ -20,8 +20,6 @@ export interface HidesConfig {
   outbox: Outbox;
   /** The profile's Session from the durable record (never created here). */
   current(profileId: string): Promise<PaketSession | undefined>;
-  /** The profile's stored Session (local). */
-  stored(profileId: string): Promise<PaketSession | undefined>;
 }
 
 export function createHides(config: HidesConfig) {
@@ -63,15 +61,8 @@ export function createHides(config: HidesConfig) {
     const { participantId, contentId } = input ?? ({} as HideInput);
     const participant = checkId('participantId', participantId, where);
     const content = checkId('contentId', contentId, where);
-    // Nothing stored and nothing queued for the profile: no row to hide anything in.
-    if (
-      !(await config.stored(p)) &&
-      !(await outbox.read()).ops.some(
-        (o) => o.profileId === p && ['link', 'hide', 'unhide'].indexOf(o.type) >= 0,
-      )
-    ) {
-      return;
-    }
+    // Queued at once, as every write is, so writes reach the service in call order. With no
+    // Session stored, its delivery finds no row and sends nothing.
     await outbox.submit({
       type,
       target: JSON.stringify(['hide', p, participant, content]),

@@ -248,13 +248,15 @@ export function createLinks(config: LinkConfig) {
         const where = 'sessions.unlink';
         const p = checkProfileId(profileId, where);
         const participant = checkId('participantId', participantId, where);
-        const target = linkTarget(p, participant);
-        // Nothing stored and nothing queued for it: no link can exist, and nothing is created.
-        if (!(await sessions.get(p))) {
-          const r = await outbox.read();
-          if (!r.ops.some((o) => o.target === target)) return;
-        }
-        await outbox.submit({ type: 'unlink', target, profileId: p, participantId: participant });
+        // Queued at once, as a link is, so the user's last word wins: an unlink and a link
+        // called together reach the outbox in that order. With no Session stored, its delivery
+        // finds none and sends nothing (no link can exist, and nothing is created).
+        await outbox.submit({
+          type: 'unlink',
+          target: linkTarget(p, participant),
+          profileId: p,
+          participantId: participant,
+        });
       },
 
       async remove(profileId: string): Promise<void> {

@@ -63,6 +63,19 @@ async function linkThenLoseIndexedDb() {
 }
 
 describe('link, unlink, lists, remove', () => {
+  it('an unlink and then a link of the same app, called together, end linked: the last word wins', async () => {
+    const [a] = await participants(1);
+    const { client } = platform();
+    await client.sessions.link('default', { appId: APP, participantId: a! });
+    const session = await client.sessions.ensure();
+    await Promise.allSettled([
+      client.sessions.unlink('default', a!),
+      client.sessions.link('default', { appId: APP, participantId: a! }),
+    ]);
+    await client.flush();
+    expect(linksAt(session.session_id)).toEqual([a]);
+    expect((await client.sessions.linked('default')).map((l) => l.participant_id)).toEqual([a]);
+  });
   it('link() returns the Session Participant object and linked() keeps it offline', async () => {
     const [p] = await participants(1);
     const { client } = platform();
