@@ -62,6 +62,19 @@ export default defineConfig({
               debugName: 'core',
               name: (id, graph) => (id !== entry && eager(graph).has(id) ? 'core' : null),
             },
+            // The write side of identity, the locks, and the small modules every writer shares
+            // (IDs, the lock's BUSY, the create POST): one chunk, loaded by the first create or
+            // delivery, not five.
+            {
+              debugName: 'write',
+              name: (id, graph) =>
+                !eager(graph).has(id) &&
+                /\/src\/(resources\/identity-write|resources\/create|transport\/uuid|coordination\/(types|lock))\.ts$/.test(
+                  id,
+                )
+                  ? 'write'
+                  : null,
+            },
           ],
         },
       },

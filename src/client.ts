@@ -225,17 +225,22 @@ export function createPaketClient<D extends Dialect = 'participants'>(
   };
   // Locks (Web Locks or the fenced lease) load with the first create or delivery.
   let lock: Promise<Coordinator> | undefined;
+  const loadLock = (): Promise<Coordinator> => {
+    const p = (lock ??= import('./coordination/lock.js').then((m) =>
+      m.createCoordinator({
+        storage,
+        keyOf: async (n) =>
+          n.indexOf(KEY_PREFIX) === 0 ? n : `${KEY_PREFIX}${await namespace()}:${n}`,
+      }),
+    ));
+    p.catch(() => {
+      if (lock === p) lock = undefined; // a chunk that failed to load: the next call tries again
+    });
+    return p;
+  };
   const coordinator: Coordinator = {
-    run: async (name, task, o) => {
-      const real = await (lock ??= import('./coordination/lock.js').then((m) =>
-        m.createCoordinator({
-          storage,
-          keyOf: async (n) =>
-            n.indexOf(KEY_PREFIX) === 0 ? n : `${KEY_PREFIX}${await namespace()}:${n}`,
-        }),
-      ));
-      return real.run(name, task, o);
-    },
+    run: async (name, task, o) => (await loadLock()).run(name, task, o),
+    preload: () => void loadLock().catch(() => undefined),
   };
   // The longest one call may wait for another instance's create or delivery.
   const waitMs = timeoutMs * 3 + 5000;

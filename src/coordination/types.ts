@@ -29,4 +29,6 @@ export interface Coordinator {
     task: (lease: Lease) => Promise<T>,
     options: { wait: boolean; waitMs: number },
   ): Promise<T | typeof BUSY>;
+  /** Optional: starts loading the lock's code, for a caller about to `run` (a first start). */
+  preload?(): void;
 }

@@ -11,33 +11,18 @@
 // - the localStorage mirror is a cache: a warm start answers from it synchronously, then the
 //   durable record is read; a newer generation there replaces what the instance uses
 //   (`sessionReplaced`), and deliveries always read the durable record first.
-import type { PaketEvent } from '../events.js';
-import { PaketStorageError } from '../errors/PaketStorageError.js';
-import { BUSY, type Coordinator } from '../coordination/types.js';
-import type { RecordStorage } from '../storage/records.js';
 import { KEY_PREFIX } from '../storage/records.js';
-import { hashText } from '../transport/encoding.js';
 import { dialectTable } from '../transport/dialect.js';
-import type { Transport } from '../transport/http.js';
-import { uuidv4 } from '../transport/uuid.js';
-import { createObject, type CreateOptions } from './create.js';
+import type { CreateOptions } from './create.js';
+import {
+  idOfObject,
+  parseIdentity,
+  type IdentityConfig,
+  type IdentityRecord,
+  type Retire,
+} from './identity-record.js';
+import type { IdentityWrites } from './identity-write.js';
 import { normalizeProfileId } from './validate.js';
-
-export type IdentityKind = 'session' | 'participant';
-
-type State = 'pending' | 'done' | 'removed';
-export interface IdentityRecord<T> {
-  v: 2;
-  ns: string;
-  kind: IdentityKind;
-  profile: string;
-  gen: number;
-  state: State;
-  key: string;
-  object?: T;
-  /** A checksum of the rest: a hand-edited record is discarded. */
-  sum: string;
-}
 
 /** Sessions (platform apps) or Participants (publisher apps), one per profile. */
 export interface IdentityResource<T> {
@@ -63,22 +48,6 @@ export interface IdentityResource<T> {
   forget(profileId?: string, id?: string): Promise<void>;
 }
 
-export interface IdentityConfig {
-  transport: Transport;
-  storage: RecordStorage;
-  coordinator: Coordinator;
-  emit: (event: PaketEvent) => void;
-  /** The records' namespace: known from storage without calling the credentials function. */
-  namespace: () => Promise<string>;
-  /** The namespace v0.1 wrote its records under, while they may need migrating. */
-  legacy?: () => Promise<string | undefined>;
-  /** `session` or `participant`; the collection is its plural. */
-  kind: IdentityKind;
-  idField: string;
-  /** The longest a call waits for another instance's create, in ms. */
-  waitMs: number;
-}
-
 /** Checks a profile ID (the SDK's ID rule) and returns it normalised to NFC. */
 export const checkProfileId = (profileId: unknown, where: string): string =>
   normalizeProfileId(profileId, where);
@@ -97,19 +66,13 @@ export interface IdentityInternals<T> {
    * state (`pending`: forgotten, a new key; `removed`) when `when(object)` holds; `change`
    * edits the extra values and learns whether the record changed.
    */
-  retire(
-    profileId: string,
-    state: 'pending' | 'removed',
-    when: (object: T | undefined) => boolean,
-    extra: readonly string[],
-    change: (values: unknown[], retired: boolean) => void,
-  ): Promise<boolean>;
+  retire: Retire<T>;
 }
 
 export function createIdentityResource<T>(
   config: IdentityConfig,
 ): IdentityResource<T> & { internals: IdentityInternals<T> } {
-  const { transport, storage, coordinator, emit, kind, idField } = config;
+  const { transport, storage, emit, kind, idField } = config;
   // POST /v1/sessions, or the dialect's publishers (participants, contexts).
   const segment = kind === 'session' ? 'sessions' : dialectTable(transport.dialect).publishers;
   /** The object this instance uses, by record key (the key holds the namespace). */
@@ -117,69 +80,16 @@ export function createIdentityResource<T>(
   const inflight = new Map<string, Promise<T>>();
   const method = `${kind}s.ensure`;
 
-  const idOf = (object: unknown): string =>
-    String((object as Record<string, unknown> | undefined)?.[idField] ?? '');
+  const idOf = (object: unknown): string => idOfObject(object, idField);
 
   const keyOf = async (profileId: string): Promise<string> =>
     KEY_PREFIX + (await config.namespace()) + `:${kind}:${profileId}`;
-
-  const sumOf = (r: Omit<IdentityRecord<T>, 'sum'>): string =>
-    hashText(JSON.stringify([r.ns, r.kind, r.profile, r.gen, r.state, r.key, r.object ?? null]));
-
-  const seal = (r: Omit<IdentityRecord<T>, 'sum' | 'v' | 'kind'>): IdentityRecord<T> => {
-    const record = { v: 2 as const, kind, ...r };
-    return { ...record, sum: sumOf(record) };
-  };
 
   /**
    * The stored value as this profile's record; `bad` when something is there that is not
    * (corrupted, hand-edited, copied from another namespace or profile).
    */
-  const parse = (
-    value: unknown,
-    key: string,
-  ): { record: IdentityRecord<T> | undefined; bad: boolean } => {
-    if (value === undefined || value === null) return { record: undefined, bad: false };
-    const r = upgrade(value, key) as Partial<IdentityRecord<T>>;
-    const ok =
-      typeof r === 'object' &&
-      r.v === 2 &&
-      key === KEY_PREFIX + r.ns + `:${kind}:${r.profile}` &&
-      r.kind === kind &&
-      typeof r.gen === 'number' &&
-      typeof r.key === 'string' &&
-      r.key !== '' &&
-      r.key.length <= 255 &&
-      (r.state === 'pending' ||
-        r.state === 'removed' ||
-        (r.state === 'done' &&
-          !!r.object &&
-          typeof r.object === 'object' &&
-          idOf(r.object) !== '')) &&
-      r.sum === sumOf(r as IdentityRecord<T>);
-    return ok ? { record: r as IdentityRecord<T>, bad: false } : { record: undefined, bad: true };
-  };
-
-  /**
-   * A record of v0.1 (`v: 1`, no generation): a pending claim (its key kept, so a resumed
-   * POST replays the same object) or a finished one, as generation 1 or 2 of this key's
-   * profile.
-   */
-  const upgrade = (value: unknown, key: string): unknown => {
-    const r = value as { v?: unknown; state?: unknown; key?: unknown; object?: unknown };
-    const where = key.slice(KEY_PREFIX.length).match(/^([^:]*):(session|participant):([\s\S]*)$/);
-    if (!r || r.v !== 1 || typeof r.key !== 'string' || !where || where[2] !== kind) return value;
-    const done = r.state === 'done' && !!r.object && typeof r.object === 'object';
-    if (!done && r.state !== 'pending') return value;
-    return seal({
-      ns: where[1] as string,
-      profile: where[3] as string,
-      gen: done ? 2 : 1,
-      state: done ? 'done' : 'pending',
-      key: r.key,
-      ...(done ? { object: r.object as T } : {}),
-    });
-  };
+  const parse = (value: unknown, key: string) => parseIdentity<T>(value, key, kind, idField);
 
   const discarded = (profileId: string): void => emit({ type: 'recordDiscarded', kind, profileId });
 
@@ -247,94 +157,32 @@ export function createIdentityResource<T>(
     return durable;
   };
 
-  /**
-   * A record v0.1 kept under its own namespace (base URL and username) becomes this
-   * namespace's, so an upgraded TV keeps its Session instead of making a second one.
-   */
-  const migrate = async (profileId: string, key: string, ns: string): Promise<void> => {
-    const old = config.legacy && (await storage.get(key)) === undefined && (await config.legacy());
-    if (!old) return;
-    const oldKey = `${KEY_PREFIX}${old}:${kind}:${profileId}`;
-    const found = upgrade((await storage.get(oldKey)) ?? storage.mirrorGet(oldKey), oldKey) as
-      IdentityRecord<T> | undefined;
-    if (!found || found.v !== 2) return;
-    const moved = seal({ ...found, ns, profile: profileId });
-    await storage.transact([key], (values) => {
-      if (values[0] === undefined) values[0] = moved;
+  /** The write side (create, migrate, retire) loads on first need: a warm start never runs it. */
+  let writes: Promise<IdentityWrites<T>> | undefined;
+  const writer = (): Promise<IdentityWrites<T>> => {
+    const p = (writes ??= import('./identity-write.js').then((m) =>
+      m.identityWrites<T>({
+        config,
+        segment,
+        known,
+        keyOf,
+        adopt,
+        mirrorPut,
+        discarded,
+      }),
+    ));
+    p.catch(() => {
+      if (writes === p) writes = undefined; // a chunk that failed to load: the next call tries again
     });
-    mirrorPut(key, moved);
+    return p;
   };
 
-  async function create(profileId: string, key: string): Promise<T> {
-    const ns = await config.namespace();
-    await migrate(profileId, key, ns).catch(() => undefined);
-    for (let round = 0; round < 3; round++) {
-      let bad = false;
-      const found = await storage.transact([key], (values) => {
-        const parsed = parse(values[0], key);
-        bad = parsed.bad;
-        const r = parsed.record;
-        if (r && r.state === 'done') return r;
-        const claim =
-          r && r.state === 'pending'
-            ? r
-            : seal({
-                ns,
-                profile: profileId,
-                gen: (r ? r.gen : 0) + 1,
-                state: 'pending',
-                key: uuidv4(),
-              });
-        if (claim !== r) values[0] = claim;
-        return claim;
-      });
-      if (bad) discarded(profileId);
-      if (found.state === 'done') {
-        adopt(profileId, key, found);
-        return found.object as T;
-      }
-      const object = await createObject<T>(transport, segment, idField, {
-        idempotencyKey: found.key,
-      });
-      const done = seal({
-        ns,
-        profile: profileId,
-        gen: found.gen + 1,
-        state: 'done',
-        key: found.key,
-        object,
-      });
-      let outcome: 'stored' | 'moved' | 'unsaved';
-      try {
-        outcome = await storage.transact([key], (values) => {
-          const r = parse(values[0], key).record;
-          if (r && r.state === 'pending' && r.gen === found.gen && r.key === found.key) {
-            values[0] = done;
-            return 'stored';
-          }
-          return r && r.state === 'done' && idOf(r.object) === idOf(object) ? 'stored' : 'moved';
-        });
-      } catch {
-        // Reported by the storage layer. The pending claim keeps the key (a retry replays the
-        // same object) and the mirror keeps the object; the next warm start writes it back.
-        outcome = 'unsaved';
-      }
-      if (outcome === 'moved') continue; // forgotten or removed meanwhile: claim again
-      adopt(profileId, key, done);
-      emit({ type: 'created', kind, profileId, id: idOf(object) });
-      return object;
-    }
-    throw new PaketStorageError('write', 'error');
-  }
-
-  const lockedCreate = async (profileId: string, key: string): Promise<T> => {
-    // A create is likely to send: the HTTP code loads while the lock is taken.
+  const lockedCreate = (profileId: string, key: string): Promise<T> => {
+    // A create takes the lock and is likely to send: the lock's and the HTTP code load while
+    // the write side does, not one after the other.
     if (transport.preload) transport.preload();
-    const result = await coordinator.run(`${key}:lock`, () => create(profileId, key), {
-      wait: true,
-      waitMs: config.waitMs,
-    });
-    return result === BUSY ? Promise.reject(new PaketStorageError('lock', 'timeout')) : result;
+    if (config.coordinator.preload) config.coordinator.preload();
+    return writer().then((w) => w.lockedCreate(profileId, key));
   };
 
   /** Single flight per profile within this instance. */
@@ -378,29 +226,8 @@ export function createIdentityResource<T>(
       known.delete(key);
       return once(profileId, () => lockedCreate(profileId, key));
     },
-    async retire(profileId, state, when, extra, change) {
-      const key = await keyOf(profileId);
-      const ns = await config.namespace();
-      let next: IdentityRecord<T> | undefined;
-      const retired = await storage.transact([key, ...extra], (values) => {
-        const r = parse(values[0], key).record;
-        const hit =
-          when(r && r.state === 'done' ? r.object : undefined) &&
-          !(r && r.state === state && state === 'removed');
-        if (hit) {
-          next = seal({ ns, profile: profileId, gen: (r ? r.gen : 0) + 1, state, key: uuidv4() });
-          values[0] = next;
-        }
-        const others = values.slice(1);
-        change(others, hit);
-        for (let i = 0; i < others.length; i++) values[i + 1] = others[i];
-        return hit;
-      });
-      const cached = known.get(key);
-      if (next || (cached && when(cached.object))) known.delete(key); // a stale copy here, too
-      if (next) storage.mirrorSet(key, next);
-      return retired;
-    },
+    retire: (profileId, state, when, extra, change) =>
+      writer().then((w) => w.retire(profileId, state, when, extra, change)),
   };
 
   const forgetWhen = (id: string | undefined) => (object: T | undefined) =>
@@ -408,7 +235,7 @@ export function createIdentityResource<T>(
 
   return {
     internals,
-    create: (options) => createObject<T>(transport, segment, idField, options),
+    create: (options) => writer().then((w) => w.create(options)),
 
     ensure(profileId = 'default') {
       let id: string;

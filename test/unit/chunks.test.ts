@@ -1,0 +1,61 @@
+// An on-demand chunk that fails to load (a hosted TV app fetching it over a flaky Wi-Fi) is
+// fetched again by the next call: the failure is not remembered for the life of the page.
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeApi } from '../helpers/fake-api';
+
+const CREDS = { username: 'platform_demo', password: 'test_sk_never_stored' };
+
+beforeEach(() => {
+  vi.stubGlobal('indexedDB', new IDBFactory());
+  localStorage.clear();
+  vi.resetModules();
+});
+afterEach(() => {
+  vi.doUnmock('../../src/resources/identity-write.ts');
+  vi.doUnmock('../../src/coordination/lock.ts');
+});
+
+/** Mocks `path` so that its first import fails, as a chunk fetch that dropped. */
+function failOnce(path: string): { failures: () => number } {
+  let failures = 0;
+  vi.doMock(path, async (original: () => Promise<unknown>) => {
+    if (failures === 0) {
+      failures++;
+      throw new TypeError('Failed to fetch dynamically imported module');
+    }
+    return original();
+  });
+  return { failures: () => failures };
+}
+
+async function client() {
+  const { createPaketClient } = await import('../../src/index');
+  const api = fakeApi();
+  return {
+    api,
+    client: createPaketClient({ credentials: CREDS, fetch: api.fetch, retry: { limit: 0 } }),
+  };
+}
+
+describe('on-demand chunks', () => {
+  it('the write side failing to load once: that ensure() rejects, the next loads it and creates one Session', async () => {
+    const mock = failOnce('../../src/resources/identity-write.ts');
+    const { api, client: c } = await client();
+    await expect(c.sessions.ensure()).rejects.toThrow();
+    expect(mock.failures()).toBe(1);
+    const session = await c.sessions.ensure();
+    expect(session.session_id).toBe('session-1');
+    expect(await c.sessions.ensure()).toEqual(session);
+    expect(api.posts).toHaveLength(1);
+  });
+
+  it('the locks failing to load while a first start preloads them: the create loads them again and succeeds', async () => {
+    const mock = failOnce('../../src/coordination/lock.ts');
+    const { api, client: c } = await client();
+    const session = await c.sessions.ensure();
+    expect(mock.failures()).toBe(1);
+    expect(session.session_id).toBe('session-1');
+    expect(api.posts).toHaveLength(1);
+  });
+});
