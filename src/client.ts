@@ -6,6 +6,7 @@ import type { PlaybackTracker } from './resources/publisher/playback.js';
 import type { SessionsResource } from './resources/sessions.js';
 import type { Coordinator } from './coordination/types.js';
 import { createNamespace } from './namespace.js';
+import { loadOnce } from './load-once.js';
 import type { FlushResult } from './outbox/outbox.js';
 import type { QueuedOperation } from './outbox/record.js';
 import {
@@ -224,20 +225,15 @@ export function createPaketClient<D extends Dialect = 'participants'>(
     },
   };
   // Locks (Web Locks or the fenced lease) load with the first create or delivery.
-  let lock: Promise<Coordinator> | undefined;
-  const loadLock = (): Promise<Coordinator> => {
-    const p = (lock ??= import('./coordination/lock.js').then((m) =>
+  const loadLock = loadOnce(() =>
+    import('./coordination/lock.js').then((m) =>
       m.createCoordinator({
         storage,
         keyOf: async (n) =>
           n.indexOf(KEY_PREFIX) === 0 ? n : `${KEY_PREFIX}${await namespace()}:${n}`,
       }),
-    ));
-    p.catch(() => {
-      if (lock === p) lock = undefined; // a chunk that failed to load: the next call tries again
-    });
-    return p;
-  };
+    ),
+  );
   const coordinator: Coordinator = {
     run: async (name, task, o) => (await loadLock()).run(name, task, o),
     preload: () => void loadLock().catch(() => undefined),
@@ -274,9 +270,8 @@ export function createPaketClient<D extends Dialect = 'participants'>(
   const outboxLimit = num('outboxLimit', options.outboxLimit, 100, 1, 10_000, true);
   // The outbox and its calls (engine.ts) load on first need: a call that writes or reads the
   // queue, or a start that finds something queued.
-  let loaded: Promise<Engine> | undefined;
-  const engine = (): Promise<Engine> => {
-    const p = (loaded ??= import('./engine.js').then((m) =>
+  const engine = loadOnce(() =>
+    import('./engine.js').then((m) =>
       m.createEngine({
         transport: requests,
         storage,
@@ -292,12 +287,8 @@ export function createPaketClient<D extends Dialect = 'participants'>(
         autoFlush,
         reconcileEveryMs,
       }),
-    ));
-    p.catch(() => {
-      if (loaded === p) loaded = undefined;
-    });
-    return p;
-  };
+    ),
+  );
   /** `engine().then(run)`, for calls whose arguments the engine's code checks. */
   const later =
     <A extends unknown[], R>(pick: (e: Engine) => (...args: A) => Promise<R>) =>
@@ -319,7 +310,7 @@ export function createPaketClient<D extends Dialect = 'participants'>(
   const wake = (profileId?: string): void => {
     // Without autoFlush, only an ensure()'s reconcile check runs.
     if (closed || (!autoFlush && profileId === undefined)) return;
-    if (loaded) return deliver(profileId);
+    if (engine.current) return deliver(profileId);
     void outboxKey()
       .then(async (k) => {
         const r = (await storage.get(k)) as
@@ -430,7 +421,10 @@ export function createPaketClient<D extends Dialect = 'participants'>(
     close: () => {
       closed = true;
       listen('removeEventListener');
-      if (loaded) void loaded.then((e) => e.outbox.close());
+      void engine.current?.then(
+        (e) => e.outbox.close(),
+        () => undefined,
+      );
     },
     get storageKind() {
       return storage.kind;

@@ -10,8 +10,6 @@ import { KEY_PREFIX } from '../storage/records.js';
 import { uuidv4 } from '../transport/uuid.js';
 import { createObject, type CreateOptions } from './create.js';
 import {
-  idOfObject,
-  parseIdentity,
   sealRecord,
   upgradeIdentity,
   type IdentityConfig,
@@ -27,6 +25,10 @@ export interface IdentityContext<T> {
   segment: string;
   /** The object this instance uses, by record key. */
   known: Map<string, IdentityRecord<T>>;
+  /** The object's ID (the kind's ID field), or `''`. */
+  idOf(object: unknown): string;
+  /** The stored value under `key` as the profile's record (see `parseIdentity`). */
+  parse(value: unknown, key: string): { record: IdentityRecord<T> | undefined; bad: boolean };
   keyOf(profileId: string): Promise<string>;
   adopt(profileId: string, key: string, record: IdentityRecord<T>): void;
   mirrorPut(key: string, record: IdentityRecord<T>): void;
@@ -43,11 +45,9 @@ export interface IdentityWrites<T> {
 }
 
 export function identityWrites<T>(ctx: IdentityContext<T>): IdentityWrites<T> {
-  const { config, segment, known, adopt, mirrorPut, discarded } = ctx;
+  const { config, segment, known, idOf, parse, adopt, mirrorPut, discarded } = ctx;
   const { transport, storage, coordinator, emit, kind, idField } = config;
-  const idOf = (object: unknown): string => idOfObject(object, idField);
   const seal = (r: Sealable<T>): IdentityRecord<T> => sealRecord(kind, r);
-  const parse = (value: unknown, key: string) => parseIdentity<T>(value, key, kind, idField);
 
   /**
    * A record v0.1 kept under its own namespace (base URL and username) becomes this

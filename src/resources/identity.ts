@@ -11,6 +11,7 @@
 // - the localStorage mirror is a cache: a warm start answers from it synchronously, then the
 //   durable record is read; a newer generation there replaces what the instance uses
 //   (`sessionReplaced`), and deliveries always read the durable record first.
+import { loadOnce } from '../load-once.js';
 import { KEY_PREFIX } from '../storage/records.js';
 import { dialectTable } from '../transport/dialect.js';
 import type { CreateOptions } from './create.js';
@@ -21,7 +22,6 @@ import {
   type IdentityRecord,
   type Retire,
 } from './identity-record.js';
-import type { IdentityWrites } from './identity-write.js';
 import { normalizeProfileId } from './validate.js';
 
 /** Sessions (platform apps) or Participants (publisher apps), one per profile. */
@@ -82,14 +82,14 @@ export function createIdentityResource<T>(
 
   const idOf = (object: unknown): string => idOfObject(object, idField);
 
-  const keyOf = async (profileId: string): Promise<string> =>
-    KEY_PREFIX + (await config.namespace()) + `:${kind}:${profileId}`;
-
   /**
    * The stored value as this profile's record; `bad` when something is there that is not
    * (corrupted, hand-edited, copied from another namespace or profile).
    */
   const parse = (value: unknown, key: string) => parseIdentity<T>(value, key, kind, idField);
+
+  const keyOf = async (profileId: string): Promise<string> =>
+    KEY_PREFIX + (await config.namespace()) + `:${kind}:${profileId}`;
 
   const discarded = (profileId: string): void => emit({ type: 'recordDiscarded', kind, profileId });
 
@@ -158,24 +158,21 @@ export function createIdentityResource<T>(
   };
 
   /** The write side (create, migrate, retire) loads on first need: a warm start never runs it. */
-  let writes: Promise<IdentityWrites<T>> | undefined;
-  const writer = (): Promise<IdentityWrites<T>> => {
-    const p = (writes ??= import('./identity-write.js').then((m) =>
+  const writer = loadOnce(() =>
+    import('./identity-write.js').then((m) =>
       m.identityWrites<T>({
         config,
         segment,
         known,
+        idOf,
+        parse,
         keyOf,
         adopt,
         mirrorPut,
         discarded,
       }),
-    ));
-    p.catch(() => {
-      if (writes === p) writes = undefined; // a chunk that failed to load: the next call tries again
-    });
-    return p;
-  };
+    ),
+  );
 
   const lockedCreate = (profileId: string, key: string): Promise<T> => {
     // A create takes the lock and is likely to send: the lock's and the HTTP code load while

@@ -2,6 +2,7 @@
 // `next()`: an app that never lists never downloads it.
 import { PaketInputError } from '../errors/PaketInputError.js';
 import type { ListSource } from './lists.js';
+import { loadOnce } from '../load-once.js';
 
 const asyncIteratorSymbol: symbol =
   (Symbol as { asyncIterator?: symbol }).asyncIterator ?? Symbol.for('Symbol.asyncIterator');
@@ -21,12 +22,11 @@ export function checkLimit(value: unknown, max: number, where: string): number |
 export const pagedList = <T>(source: ListSource, limit: number | undefined): AsyncIterable<T> =>
   ({
     [asyncIteratorSymbol](): AsyncIterator<T> {
-      let inner: Promise<AsyncIterator<T>> | undefined;
+      const inner = loadOnce(() =>
+        import('./lists.js').then((m) => m.listIterator<T>(source, limit)),
+      );
       return {
-        next: async () => {
-          inner ??= import('./lists.js').then((m) => m.listIterator<T>(source, limit));
-          return (await inner).next();
-        },
+        next: async () => (await inner()).next(),
       };
     },
   }) as unknown as AsyncIterable<T>;

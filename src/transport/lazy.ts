@@ -2,6 +2,7 @@
 // namespace of static credentials answer here, while ky, the HTTP client, signing and
 // retries (http.ts) load on the first request. A warm start, which sends none, never
 // downloads or parses them.
+import { loadOnce } from '../load-once.js';
 import type { Dialect } from './dialect.js';
 import { checkCredentials } from './credentials.js';
 import { pathShower } from './encoding.js';
@@ -10,14 +11,7 @@ import { isTestSecret, legacyNamespaceOf, namespaceOf } from './namespace.js';
 
 /** A {@link Transport} whose HTTP code loads on first use. */
 export function createLazyTransport(config: TransportConfig & { dialect: Dialect }): Transport {
-  let real: Promise<Transport> | undefined;
-  const load = (): Promise<Transport> => {
-    const p = (real ??= import('./http.js').then((m) => m.createTransport(config)));
-    p.catch(() => {
-      if (real === p) real = undefined; // a failed chunk load is tried again
-    });
-    return p;
-  };
+  const load = loadOnce(() => import('./http.js').then((m) => m.createTransport(config)));
   const { credentials, baseUrl, dialect } = config;
   // Static credentials name their records without any I/O.
   const fixed = typeof credentials === 'function' ? undefined : checkCredentials(credentials, true);

@@ -14,6 +14,8 @@ beforeEach(() => {
 afterEach(() => {
   vi.doUnmock('../../src/resources/identity-write.ts');
   vi.doUnmock('../../src/coordination/lock.ts');
+  vi.doUnmock('../../src/transport/http.ts');
+  vi.doUnmock('../../src/engine.ts');
 });
 
 /** Mocks `path` so that its first import fails, as a chunk fetch that dropped. */
@@ -57,5 +59,23 @@ describe('on-demand chunks', () => {
     expect(mock.failures()).toBe(1);
     expect(session.session_id).toBe('session-1');
     expect(api.posts).toHaveLength(1);
+  });
+
+  it('the HTTP code failing to load while a first start preloads it: the create loads it again and succeeds', async () => {
+    const mock = failOnce('../../src/transport/http.ts');
+    const { api, client: c } = await client();
+    const session = await c.sessions.ensure();
+    expect(mock.failures()).toBe(1);
+    expect(session.session_id).toBe('session-1');
+    expect(api.posts).toHaveLength(1);
+  });
+
+  it('the outbox failing to load once: that call rejects, the next loads it', async () => {
+    const { client: c } = await client();
+    await c.sessions.ensure();
+    const mock = failOnce('../../src/engine.ts');
+    await expect(c.pending()).rejects.toThrow();
+    expect(mock.failures()).toBe(1);
+    await expect(c.pending()).resolves.toEqual([]);
   });
 });
