@@ -28,12 +28,18 @@ const NEXT = { ...TITLE, content_id: 'ep2', episode: 2, duration: 1200 };
 /** A media element the test moves: `to(t)` sets the position and fires `timeupdate`. */
 function fakeMedia(duration: number) {
   const target = new EventTarget();
+  let listeners = 0;
   const media = {
     currentTime: 0,
     duration,
     paused: false,
-    addEventListener: (t: string, l: () => void) => target.addEventListener(t, l),
+    addEventListener: (t: string, l: () => void) => {
+      listeners++;
+      target.addEventListener(t, l);
+    },
     removeEventListener: (t: string, l: () => void) => target.removeEventListener(t, l),
+    /** Resolves once the tracker, which loads with the outbox's code, listens to the media. */
+    attached: () => vi.waitFor(() => expect(listeners).toBeGreaterThan(0), WAIT),
     to(t: number) {
       media.currentTime = t;
       target.dispatchEvent(new Event('timeupdate'));
@@ -47,6 +53,8 @@ const app = () =>
 const itemAt = (pid: string, cid: string) =>
   (env.emu.state().items[pid] ?? []).find((i) => i.content_id === cid);
 const settle = () => new Promise((r) => setTimeout(r, 150));
+/** How long a positive expectation may take to come true on a loaded machine. */
+const WAIT = { timeout: 10_000, interval: 20 };
 
 describe('trackPlayback', () => {
   it('puts up_next_continue past 3%, then removes at the credits and puts the next episode', async () => {
@@ -57,22 +65,26 @@ describe('trackPlayback', () => {
       creditsAt: 1150,
       next: NEXT,
     });
-    await settle(); // the tracker's code loads with the outbox's (a few ms)
+    await media.attached();
     for (let t = 0; t <= 30; t += 0.25) media.to(t); // under 3% of 1200 s (36 s)
     await settle();
     expect(itemAt(me.participant_id, 'ep1')).toBeUndefined();
     for (let t = 30; t <= 40; t += 0.25) media.to(t);
-    await settle();
-    expect(itemAt(me.participant_id, 'ep1')).toMatchObject({
-      action: 'up_next_continue',
-      position: 36,
-      duration: 1200,
-    });
+    await vi.waitFor(
+      () =>
+        expect(itemAt(me.participant_id, 'ep1')).toMatchObject({
+          action: 'up_next_continue',
+          position: 36,
+          duration: 1200,
+        }),
+      WAIT,
+    );
     media.to(1150);
-    await settle();
-    await client.flush();
-    expect(itemAt(me.participant_id, 'ep1')).toBeUndefined();
-    expect(itemAt(me.participant_id, 'ep2')).toMatchObject({ action: 'up_next_next' });
+    await vi.waitFor(async () => {
+      await client.flush();
+      expect(itemAt(me.participant_id, 'ep1')).toBeUndefined();
+      expect(itemAt(me.participant_id, 'ep2')).toMatchObject({ action: 'up_next_next' });
+    }, WAIT);
     tracker.stop();
   });
 
@@ -81,10 +93,12 @@ describe('trackPlayback', () => {
     const me = await client.participants.ensure('p1');
     const media = fakeMedia(3600);
     client.participants.trackPlayback('p1', media, TITLE);
-    await settle();
+    await media.attached();
     media.to(200); // past 2 minutes: the continue item
-    await settle();
-    expect(itemAt(me.participant_id, 'ep1')).toMatchObject({ position: 200 });
+    await vi.waitFor(
+      () => expect(itemAt(me.participant_id, 'ep1')).toMatchObject({ position: 200 }),
+      WAIT,
+    );
     media.currentTime = 1234;
     // The TV is switched off as the page hides: IndexedDB commits nothing from now on.
     const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
