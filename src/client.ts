@@ -19,7 +19,7 @@ import { checkTracking } from './resources/publisher/track-check.js';
 import { checkId } from './resources/validate.js';
 import type { StorageAdapter, StorageKind } from './storage/adapter.js';
 import { createRecordStorage, KEY_PREFIX } from './storage/records.js';
-import { dialectTable, DIALECTS, type Dialect } from './transport/dialect.js';
+import { DIALECTS, publisherIdField, type Dialect } from './transport/dialect.js';
 import type { CredentialsOption, RetryOptions, Transport } from './transport/http.js';
 import { createLazyTransport } from './transport/lazy.js';
 import type { PaketParticipant, PaketSession, PaketStatus } from './types.js';
@@ -257,7 +257,7 @@ export function createPaketClient<D extends Dialect = 'participants'>(
   const participants = createIdentityResource<PaketParticipant>({
     ...identity,
     kind: 'participant',
-    idField: dialectTable(transport.dialect).publisherIdField,
+    idField: publisherIdField(transport.dialect),
   });
   const outboxKey = async (): Promise<string> => KEY_PREFIX + (await namespace()) + ':links';
   const reconcileEveryMs = num(

@@ -1,4 +1,4 @@
-import { dialectTable } from '../transport/dialect.js';
+import { dialectTable } from '../transport/routes.js';
 import type { Transport } from '../transport/http.js';
 import { checkIdempotencyKey, reduceAnswer } from './validate.js';
 

@@ -2,7 +2,7 @@
 // sent, coalesced per item (the last of hide and unhide is what is sent), delivered in order.
 import { PaketInputError } from '../errors/PaketInputError.js';
 import type { Outbox } from '../outbox/outbox.js';
-import { hideBody, route } from '../transport/dialect.js';
+import { hideBody, route } from '../transport/routes.js';
 import type { Transport } from '../transport/http.js';
 import type { PaketSession } from '../types.js';
 import { isStatus, keptFor } from './failures.js';

@@ -13,7 +13,7 @@
 //   (`sessionReplaced`), and deliveries always read the durable record first.
 import { loadOnce } from '../load-once.js';
 import { KEY_PREFIX } from '../storage/records.js';
-import { dialectTable } from '../transport/dialect.js';
+import { publishersOf } from '../transport/dialect.js';
 import type { CreateOptions } from './create.js';
 import {
   idOfObject,
@@ -74,7 +74,7 @@ export function createIdentityResource<T>(
 ): IdentityResource<T> & { internals: IdentityInternals<T> } {
   const { transport, storage, emit, kind, idField } = config;
   // POST /v1/sessions, or the dialect's publishers (participants, contexts).
-  const segment = kind === 'session' ? 'sessions' : dialectTable(transport.dialect).publishers;
+  const segment = kind === 'session' ? 'sessions' : publishersOf(transport.dialect);
   /** The object this instance uses, by record key (the key holds the namespace). */
   const known = new Map<string, IdentityRecord<T>>();
   const inflight = new Map<string, Promise<T>>();

@@ -11,7 +11,7 @@ import {
   type OutboxRecord,
   type QueuedOperation,
 } from '../outbox/record.js';
-import { dialectTable, linkBody, route } from '../transport/dialect.js';
+import { dialectTable, linkBody, route } from '../transport/routes.js';
 import { uuidv4 } from '../transport/uuid.js';
 import type {
   PaketLinkedParticipant,

@@ -17,7 +17,7 @@ import type { RecordStorage } from '../storage/records.js';
 import type { Transport } from '../transport/http.js';
 import { uuidv4 } from '../transport/uuid.js';
 import type { PaketLinkedParticipant, PaketSession } from '../types.js';
-import { route } from '../transport/dialect.js';
+import { route } from '../transport/routes.js';
 import { isStatus } from './failures.js';
 import { reconcileDue, type LinkInternals } from './link-state.js';
 

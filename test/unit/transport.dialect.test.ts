@@ -7,7 +7,8 @@ import {
   listLimit,
   route,
   type CallName,
-} from '../../src/transport/dialect';
+} from '../../src/transport/routes';
+import { publisherIdField, publishersOf } from '../../src/transport/dialect';
 import { createTransport } from '../../src/transport/http';
 import { namespaceOf } from '../../src/transport/namespace';
 
@@ -46,8 +47,10 @@ describe('the dialect table', () => {
     expect(linkBody('contexts', 'A', 'P')).toEqual({ app_id: 'A', context_id: 'P' });
     expect(hideBody('contexts', 'C', 'unhide')).toEqual({ content_id: 'C', action: 'unhide' });
     expect(() => hideBody('participants', 'C', 'unhide')).toThrow();
-    expect(dialectTable('participants').publisherIdField).toBe('participant_id');
-    expect(dialectTable('contexts').publisherIdField).toBe('context_id');
+    expect(publisherIdField('participants')).toBe('participant_id');
+    expect(publisherIdField('contexts')).toBe('context_id');
+    expect(publishersOf('participants')).toBe('participants');
+    expect(publishersOf('contexts')).toBe('contexts');
     expect(dialectTable('contexts').fields.session).not.toContain('client_type');
     expect(dialectTable('contexts').fields.session).toContain('platform_id');
     expect(listLimit('linked')).toBe(50);

@@ -7,7 +7,8 @@ import type { IdentityInternals, IdentityResource } from '../identity.js';
 import { checkProfileId } from '../identity.js';
 import type { Outbox } from '../../outbox/outbox.js';
 import { keyFor, type QueuedOperation } from '../../outbox/record.js';
-import { dialectTable, route } from '../../transport/dialect.js';
+import { publisherIdField } from '../../transport/dialect.js';
+import { route } from '../../transport/routes.js';
 import type { Transport } from '../../transport/http.js';
 import type { PaketListItem } from '../../types.js';
 import { isStatus, keptFor } from '../failures.js';
@@ -30,7 +31,7 @@ const leaveTarget = (profileId: string): string => JSON.stringify(['leave', prof
 export function createItems<T>(config: ItemsConfig<T>) {
   const { transport, outbox, participants } = config;
   const dialect = transport.dialect;
-  const idField = dialectTable(dialect).publisherIdField;
+  const idField = publisherIdField(dialect);
   const kept = keptFor('Participant');
   const idOf = (p: T): string => (p as Record<string, string>)[idField] as string;
 
