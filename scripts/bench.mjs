@@ -930,16 +930,21 @@ if (section('scale')) {
       firebase: false,
     });
   }
-  const warm = { call: {}, nav: {} };
+  // Beside each, the floor page in the same browser profile: the engine's own cost of a
+  // fuller localStorage (Chromium reads an origin's whole store on its first access).
+  const warm = { call: {}, nav: {}, floor: {} };
   for (const n of counts) {
     warm.call[n] = byRate();
     warm.nav[n] = byRate();
+    warm.floor[n] = byRate();
   }
   for (let i = 0; i < SCALE_SAMPLES; i++) {
     for (const [n, rate] of order(counts, i)) {
       const r = await warmOnce(seeded[n].dir, rate, 'sdk', 'load', {});
       warm.call[n][rate].push(r.call);
       warm.nav[n][rate].push(r.nav);
+      const fl = await warmOnce(seeded[n].dir, rate, 'floor', 'load', { key: seeded[n].key });
+      warm.floor[n][rate].push(fl.call);
     }
   }
   trow(
@@ -949,13 +954,21 @@ if (section('scale')) {
   );
   for (const n of counts) {
     trow(
-      `${n} profile${n > 1 ? 's' : ''}: ensure() call / navigation to the Session`,
-      ...RATES.map((r) => `${f2(median(warm.call[n][r]))} / ${f2(median(warm.nav[n][r]))}`),
+      `${n} profile${n > 1 ? 's' : ''}: ensure() call / navigation to the Session / floor call`,
+      ...RATES.map(
+        (r) =>
+          `${f2(median(warm.call[n][r]))} / ${f2(median(warm.nav[n][r]))} / ${f2(median(warm.floor[n][r]))}`,
+      ),
       `${kb(seeded[n].localStorageBytes)} kB`,
     );
   }
-  const growth = RATES.map((r) => (median(warm.call[100][r]) / median(warm.call[1][r])).toFixed(2));
-  trow('ratio 100 profiles ÷ 1 profile (call)', ...growth, 'flat is ≈ 1');
+  const growth = (of) => RATES.map((r) => (median(of[100][r]) / median(of[1][r])).toFixed(2));
+  trow('ratio 100 profiles ÷ 1 profile (call)', ...growth(warm.call), 'flat is ≈ 1');
+  trow(
+    'ratio 100 profiles ÷ 1 profile (floor call)',
+    ...growth(warm.floor),
+    "the engine's share of the growth",
+  );
   // A flush of n queued operations: queued offline in a fresh profile, then delivered.
   const limit = 1100;
   const sizesN = [1, 100, 1000];
