@@ -163,8 +163,8 @@ export function createOutbox(config: OutboxConfig) {
     }
   };
 
-  const seen = (value: unknown): OutboxRecord => {
-    const { record, lost } = parseRecord(value);
+  /** The parsed record; one that lost something (corrupted, hand-edited) is reported. */
+  const seen = ({ record, lost }: ReturnType<typeof parseRecord>): OutboxRecord => {
     if (lost) emit({ type: 'recordDiscarded', kind: 'outbox', profileId: '' });
     return record;
   };
@@ -172,7 +172,7 @@ export function createOutbox(config: OutboxConfig) {
   /** The record as stored, after this instance's own pending writes. */
   const read = async (): Promise<OutboxRecord> => {
     await saving;
-    return (last = seen(await storage.get(await keyOf())));
+    return (last = seen(parseRecord(await storage.get(await keyOf()))));
   };
 
   /**
@@ -186,12 +186,11 @@ export function createOutbox(config: OutboxConfig) {
   ): Promise<{ result: R; record: OutboxRecord }> => {
     const running = (async () => {
       const key = await keyOf();
-      let raw: unknown;
-      let next!: OutboxRecord;
+      let parsed!: ReturnType<typeof parseRecord>;
       const result = await storage.transact([key, ...extra], (values) => {
-        raw = values[0];
-        const parsed = parseRecord(raw);
-        const record = (next = parsed.record);
+        const raw = values[0];
+        parsed = parseRecord(raw);
+        const record = parsed.record;
         const others = values.slice(1);
         const r = change(record, others);
         // Kept as read only when it is a current, intact record: else the repair is written.
@@ -200,9 +199,9 @@ export function createOutbox(config: OutboxConfig) {
         for (let i = 0; i < others.length; i++) values[i + 1] = others[i];
         return r;
       });
-      seen(raw);
-      last = next;
-      return { result, record: next };
+      // Parsed once, inside the transaction.
+      last = seen(parsed);
+      return { result, record: last };
     })();
     saving = running.catch(() => undefined);
     return running;
