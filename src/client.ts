@@ -4,7 +4,7 @@ import type { Engine } from './engine.js';
 import type { ParticipantsResource } from './resources/participants.js';
 import type { PlaybackTracker } from './resources/publisher/playback.js';
 import type { SessionsResource } from './resources/sessions.js';
-import type { Coordinator } from './coordination/types.js';
+import { createLazyCoordinator } from './coordination/lazy.js';
 import { createNamespace } from './namespace.js';
 import { loadOnce } from './load-once.js';
 import type { FlushResult } from './outbox/outbox.js';
@@ -225,19 +225,11 @@ export function createPaketClient<D extends Dialect = 'participants'>(
     },
   };
   // Locks (Web Locks or the fenced lease) load with the first create or delivery.
-  const loadLock = loadOnce(() =>
-    import('./coordination/lock.js').then((m) =>
-      m.createCoordinator({
-        storage,
-        keyOf: async (n) =>
-          n.indexOf(KEY_PREFIX) === 0 ? n : `${KEY_PREFIX}${await namespace()}:${n}`,
-      }),
-    ),
-  );
-  const coordinator: Coordinator = {
-    run: async (name, task, o) => (await loadLock()).run(name, task, o),
-    preload: () => void loadLock().catch(() => undefined),
-  };
+  const coordinator = createLazyCoordinator({
+    storage,
+    keyOf: async (n) =>
+      n.indexOf(KEY_PREFIX) === 0 ? n : `${KEY_PREFIX}${await namespace()}:${n}`,
+  });
   // The longest one call may wait for another instance's create or delivery.
   const waitMs = timeoutMs * 3 + 5000;
   const identity = {
