@@ -6,4 +6,4 @@ import { start, state } from './model';
 
 (window as unknown as { __paketDemo: unknown }).__paketDemo = { state, app: 'home' };
 start();
-startApp(App, 'Paket Home');
+startApp(App, 'Paket Home', 'home');

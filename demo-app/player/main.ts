@@ -46,7 +46,8 @@ function launchTitle(detail?: unknown): string {
 }
 
 const first = launchTitle();
-if (first) location.hash = `#play/${encodeURIComponent(first)}`;
+// Replaced, not assigned: the Router reads it as it boots, with no hashchange to wait for.
+if (first) history.replaceState(history.state, '', `#play/${encodeURIComponent(first)}`);
 // Launched again while running: Tizen's appcontrol event (reload="disable"), webOSRelaunch.
 const again = (detail?: unknown): void => {
   const id = launchTitle(detail);
@@ -57,4 +58,4 @@ document.addEventListener('webOSRelaunch', (e) => again((e as CustomEvent).detai
 
 (window as unknown as { __paketDemo: unknown }).__paketDemo = { state, app: 'player' };
 start();
-startApp(App, 'Paket Player');
+startApp(App, 'Paket Player', state.profileId ? 'catalog' : 'profiles');
