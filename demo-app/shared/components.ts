@@ -30,7 +30,7 @@ export class StatusBar extends Lightning.Component {
   set line(v: { text: string; color: number }) {
     const line = this.tag('Line');
     line.text.text = v.text;
-    line.text.textColor = v.color;
+    line.color = v.color;
   }
 }
 
@@ -78,7 +78,7 @@ export class Toast extends Lightning.Component {
   show(message: string, color: number = COLOR.text): void {
     const m = this.tag('Message');
     m.text.text = message;
-    m.text.textColor = color;
+    m.color = color;
     this.alpha = 1;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -176,15 +176,15 @@ export class Tile extends Lightning.Component {
   override _focus() {
     this.tag('Ring').alpha = 1;
     this.tag('Panel').color = COLOR.focus;
-    this.tag('Panel.Title').text.textColor = COLOR.textOnFocus;
-    this.tag('Panel.Secondary').text.textColor = COLOR.textSecondaryOnFocus;
+    this.tag('Panel.Title').color = COLOR.textOnFocus;
+    this.tag('Panel.Secondary').color = COLOR.textSecondaryOnFocus;
   }
 
   override _unfocus() {
     this.tag('Ring').alpha = 0;
     this.tag('Panel').color = COLOR.panel;
-    this.tag('Panel.Title').text.textColor = COLOR.text;
-    this.tag('Panel.Secondary').text.textColor = COLOR.textSecondary;
+    this.tag('Panel.Title').color = COLOR.text;
+    this.tag('Panel.Secondary').color = COLOR.textSecondary;
   }
 }
 
@@ -234,14 +234,14 @@ export class ListRow extends Lightning.Component {
 
   override _focus() {
     this.color = COLOR.focus;
-    this.tag('Label').text.textColor = COLOR.textOnFocus;
-    this.tag('Secondary').text.textColor = COLOR.textSecondaryOnFocus;
+    this.tag('Label').color = COLOR.textOnFocus;
+    this.tag('Secondary').color = COLOR.textSecondaryOnFocus;
   }
 
   override _unfocus() {
     this.color = COLOR.panel;
-    this.tag('Label').text.textColor = COLOR.text;
-    this.tag('Secondary').text.textColor = COLOR.textSecondary;
+    this.tag('Label').color = COLOR.text;
+    this.tag('Secondary').color = COLOR.textSecondary;
   }
 }
 
@@ -269,7 +269,7 @@ export class Avatar extends Lightning.Component {
     this.tag('Disc.Initial').patch({ mount: 0.5, text: { text: p.name.slice(0, 1) } });
     this.tag('Name').patch({ mountX: 0.5, text: { text: p.name } });
     this.tag('Current').patch({ mountX: 0.5, text: { text: p.current ? 'current' : '' } });
-    this.tag('Disc.Initial').text.textColor = COLOR.textOnFocus;
+    this.tag('Disc.Initial').color = COLOR.textOnFocus;
   }
 
   override _focus() {
@@ -407,12 +407,12 @@ export class Chip extends Lightning.Component {
 
   override _focus() {
     this.color = COLOR.focus;
-    this.tag('Label').text.textColor = COLOR.textOnFocus;
+    this.tag('Label').color = COLOR.textOnFocus;
   }
 
   override _unfocus() {
     this.color = COLOR.panel;
-    this.tag('Label').text.textColor = COLOR.text;
+    this.tag('Label').color = COLOR.text;
   }
 }
 

@@ -51,14 +51,17 @@ export function text(
   } = {},
 ): Record<string, unknown> {
   const size = options.size ?? FONT.body;
+  // Drawn white and tinted by the element's colour: a focus or status change of colour
+  // repaints nothing (a change of textColor draws the text texture again).
   return {
     x: options.x ?? 0,
     y: options.y ?? 0,
+    color: options.color ?? COLOR.text,
     text: {
       text: value,
       fontSize: size,
       lineHeight: Math.round(size * 1.3),
-      textColor: options.color ?? COLOR.text,
+      textColor: 0xffffffff,
       fontStyle: options.bold ? 'bold' : 'normal',
       ...(options.width
         ? {
