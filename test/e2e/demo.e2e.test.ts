@@ -111,8 +111,11 @@ afterAll(async () => {
 
 describe('the two demo apps, as a viewer uses them', () => {
   it('the home screen starts checking, then healthy, with its first frame marked', async () => {
-    // The service answers its first status call late: the line says so, never "not healthy".
-    env.emu.injectFaults('GET /v1', [{ delayMs: 2500 }]);
+    // The service answers its first status call and the Session's create late: the line says
+    // so, never "not healthy" (any answer makes it healthy), for long enough that a loaded
+    // machine's slow first frame still shows it.
+    env.emu.injectFaults('GET /v1', [{ delayMs: 4000 }]);
+    env.emu.injectFaults('POST /v1/sessions', [{ delayMs: 4000 }]);
     home = await openPage(context, env.homeUrl);
     errors.push(...watch(home));
     await expectWords(home, /Checking the Paket service…/);
