@@ -3,7 +3,7 @@
 // (the item's deep link) on Tizen, the launch parameters' contentId on webOS. Only a title of
 // the catalog is taken (the launch data comes from another app).
 import { Router } from '@lightningjs/sdk';
-import { startApp } from '../shared/launch';
+import { routeAtStart, startApp } from '../shared/launch';
 import App from './App';
 import { titleById } from './catalog';
 import { start, state } from './model';
@@ -46,8 +46,7 @@ function launchTitle(detail?: unknown): string {
 }
 
 const first = launchTitle();
-// Replaced, not assigned: the Router reads it as it boots, with no hashchange to wait for.
-if (first) history.replaceState(history.state, '', `#play/${encodeURIComponent(first)}`);
+if (first) routeAtStart(`play/${encodeURIComponent(first)}`);
 // Launched again while running: Tizen's appcontrol event (reload="disable"), webOSRelaunch.
 const again = (detail?: unknown): void => {
   const id = launchTitle(detail);

@@ -64,20 +64,24 @@ export function markFirstFrame(app: Lightning.Component): void {
 }
 
 /**
- * Starts the app on `route` unless the address already names one. The Router reads an address
- * that has a route as it boots and shows that page in the first frame; one without waits for
- * its own `hashchange` (a task later, after an empty frame: about 0.4 s at CPU 6×). Replaced,
- * not pushed, so Back at the top still leaves the app.
+ * Puts `route` in the address before the Router boots. The Router reads an address that has a
+ * route as it boots and shows that page in the first frame; one without waits for its own
+ * `hashchange` (a task later, after an empty frame: about 0.4 s at CPU 6×). Replaced, not
+ * pushed (nor assigned, which fires a `hashchange` too), so Back at the top still leaves the
+ * app.
  */
+export function routeAtStart(route: string): void {
+  try {
+    history.replaceState(history.state, '', `#${route}`);
+  } catch {
+    // no history API: the Router finds its root itself
+  }
+}
+
+/** Starts the app on `route` unless the address already names one (see {@link routeAtStart}). */
 export function startApp(App: unknown, title: string, route: string): void {
   document.title = title;
-  if (!location.hash || location.hash === '#') {
-    try {
-      history.replaceState(history.state, '', `#${route}`);
-    } catch {
-      // no history API: the Router finds its root itself
-    }
-  }
+  if (!location.hash || location.hash === '#') routeAtStart(route);
   registerTvKeys();
   const app = Launch(
     App as Parameters<typeof Launch>[0],
