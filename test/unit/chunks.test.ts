@@ -52,23 +52,20 @@ describe('on-demand chunks', () => {
     expect(api.posts).toHaveLength(1);
   });
 
-  it('the locks failing to load while a first start preloads them: the create loads them again and succeeds', async () => {
-    const mock = failOnce('../../src/coordination/lock.ts');
-    const { api, client: c } = await client();
-    const session = await c.sessions.ensure();
-    expect(mock.failures()).toBe(1);
-    expect(session.session_id).toBe('session-1');
-    expect(api.posts).toHaveLength(1);
-  });
-
-  it('the HTTP code failing to load while a first start preloads it: the create loads it again and succeeds', async () => {
-    const mock = failOnce('../../src/transport/http.ts');
-    const { api, client: c } = await client();
-    const session = await c.sessions.ensure();
-    expect(mock.failures()).toBe(1);
-    expect(session.session_id).toBe('session-1');
-    expect(api.posts).toHaveLength(1);
-  });
+  it.each([
+    ['the locks', '../../src/coordination/lock.ts'],
+    ['the HTTP code', '../../src/transport/http.ts'],
+  ])(
+    '%s failing to load while a first start preloads them: the create loads them again and succeeds',
+    async (_name, path) => {
+      const mock = failOnce(path);
+      const { api, client: c } = await client();
+      const session = await c.sessions.ensure();
+      expect(mock.failures()).toBe(1);
+      expect(session.session_id).toBe('session-1');
+      expect(api.posts).toHaveLength(1);
+    },
+  );
 
   it('the outbox failing to load once: that call rejects, the next loads it', async () => {
     const { client: c } = await client();
