@@ -28,6 +28,11 @@ export interface SoakOptions {
   /** Share of operations preceded by an injected fault. */
   faultRate: number;
   seed: number;
+  /**
+   * Operations the run makes at the least: a slow machine runs past `durationMs` until it has
+   * made them (up to 8 times `durationMs`), so its coverage does not depend on its speed.
+   */
+  minOperations: number;
 }
 
 export interface SoakSummary {
@@ -381,7 +386,12 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
 
   await Promise.all(
     instances.map(async (_, slot) => {
-      while (realNow() - started < options.durationMs) {
+      const more = (): boolean => {
+        const elapsed = realNow() - started;
+        if (elapsed >= options.durationMs * 8) return false;
+        return elapsed < options.durationMs || summary.operations < options.minOperations;
+      };
+      while (more()) {
         await step(slot);
         if (slot === 0 && heapWarm === undefined && realNow() > warmAt) heapWarm = heap();
       }
