@@ -93,6 +93,8 @@ const FENCED: unique symbol = Symbol('fenced');
 const UNCHANGED: unique symbol = Symbol();
 const RETRY_FIRST_MS = 2500;
 const RETRY_CAP_MS = 300_000;
+/** A long queue's flush writes its record about this many times per share of the queue. */
+const BATCH_PARTS = 16;
 
 export type Outbox = ReturnType<typeof createOutbox>;
 
@@ -110,6 +112,12 @@ export function createOutbox(config: OutboxConfig) {
   let knownKey: string | undefined;
   let journalMerged: Promise<void> | undefined;
   const journalKey = (key: string): string => `${key}:journal`;
+  /**
+   * The bookkeeping of operations this instance delivered and has not written yet (a long
+   * queue's batch, or one write under way): a read applies each whose operation it still
+   * finds queued, so what a caller was told is what it reads.
+   */
+  let books: { id: string; change: (r: OutboxRecord) => void }[] = [];
 
   /** The record's key; on first use, the urgent writes a killed page left are queued. */
   const keyOf = async (): Promise<string> => {
@@ -172,7 +180,9 @@ export function createOutbox(config: OutboxConfig) {
   /** The record as stored, after this instance's own pending writes. */
   const read = async (): Promise<OutboxRecord> => {
     await saving;
-    return (last = seen(parseRecord(await storage.get(await keyOf()))));
+    const record = seen(parseRecord(await storage.get(await keyOf())));
+    for (const b of books) if (record.ops.some((o) => o.id === b.id)) b.change(record);
+    return (last = record);
   };
 
   /**
@@ -283,39 +293,107 @@ export function createOutbox(config: OutboxConfig) {
 
   const deliverAll = async (lease: Lease): Promise<FlushResult> => {
     let delivered = 0;
-    // The operation at the head is delivered next: it is marked sent (before any request can
-    // leave, so no newer write replaces it meanwhile) in the same transaction that confirms
-    // the lease or finishes the previous one; one transaction per operation, not two.
-    const head = (r: OutboxRecord): void | typeof UNCHANGED => {
-      const next = r.ops[0];
-      if (!next || next.sent) return UNCHANGED;
-      next.sent = true;
+    // Every write rewrites the whole record, so a long queue is written a batch at a time,
+    // about BATCH_PARTS writes for each share of the queue however long it is, which keeps a
+    // flush linear in the queue's length. A batch's operations are marked sent in one write,
+    // before any of their requests can leave (so no newer write replaces one meanwhile); their
+    // outcomes are written together in the next, which marks the next batch. A queue shorter
+    // than 2 * BATCH_PARTS is written once per operation, and the first batch of a flush is
+    // the head alone (a retry that fails at once writes nothing). Should the app die within a
+    // batch, its delivered operations stay queued and their idempotent re-delivery finds them
+    // done, as one whose single write failed does.
+    /** Bookkeeping of the operations delivered since the last write, applied at the next. */
+    let unsaved: typeof books = [];
+    let finished: string[] = [];
+    let toReport: QueuedOperation[] = [];
+    /** The batch the last marking write made, the operations it marked, those attempted. */
+    let batch: string[] = [];
+    let marked: string[] = [];
+    const attempted: string[] = [];
+    let grow = false;
+    /** The record as this instance's last write left it. */
+    let record: OutboxRecord = last;
+    const mark = (r: OutboxRecord): boolean => {
+      const size = grow ? Math.max(1, Math.floor(r.ops.length / BATCH_PARTS)) : 1;
+      const targets: string[] = [];
+      let changed = false;
+      batch = [];
+      marked = [];
+      for (const o of r.ops) {
+        // One operation per target in a batch: a later one waits for the earlier's outcome.
+        if (batch.length >= size || targets.indexOf(o.target) >= 0) break;
+        targets.push(o.target);
+        batch.push(o.id);
+        if (!o.sent) {
+          o.sent = true;
+          marked.push(o.id);
+          changed = true;
+        }
+      }
+      return changed;
     };
-    let record = await fenced(lease, head);
+    /**
+     * Writes what was delivered, then: `'next'` marks the next batch, `'stop'` unmarks what
+     * the batch marked and never sent (free to be replaced again), or a handler's change.
+     */
+    const commit = (then: 'next' | 'stop' | ((r: OutboxRecord) => void)): Promise<OutboxRecord> => {
+      const changes = unsaved;
+      const reported = toReport;
+      const unmark = then === 'stop' ? marked.filter((id) => attempted.indexOf(id) < 0) : [];
+      unsaved = [];
+      finished = [];
+      toReport = [];
+      const written = (): void => {
+        books = books.filter((b) => changes.indexOf(b) < 0);
+      };
+      return fenced(lease, (r) => {
+        for (const b of changes) b.change(r);
+        if (typeof then === 'function') return then(r);
+        for (const o of r.ops) if (unmark.indexOf(o.id) >= 0) delete o.sent;
+        const changed = then === 'next' && mark(r);
+        if (!changed && !changes.length && !unmark.length) return UNCHANGED;
+      }).then(
+        (r) => {
+          written();
+          for (const op of reported) {
+            delivered++;
+            report('outboxDelivered', op);
+          }
+          return (record = r);
+        },
+        (error: unknown) => {
+          // Still queued as stored: delivered again, found done.
+          written();
+          throw error;
+        },
+      );
+    };
+    await commit('next');
     const delivery: Delivery = {
       get record() {
         return record;
       },
       guard: lease.fresh,
-      edit: (change) => fenced(lease, change),
+      edit: (change) => commit(change),
     };
-    for (let op = record.ops[0]; op; op = record.ops[0]) {
+    for (;;) {
+      const op = record.ops.find((o) => finished.indexOf(o.id) < 0);
+      if (!op || batch.indexOf(op.id) < 0 || !op.sent) {
+        // Past the batch, or a handler put another operation ahead: write, mark, go on.
+        if (!op && !finished.length) break;
+        await commit('next');
+        continue;
+      }
       const handler = handlers.get(op.type);
       let status = 0;
       let effect: Effect = {};
+      attempted.push(op.id);
       try {
         if (!handler) throw new PaketError(`unknown operation ${op.type}`);
-        if (!op.sent) {
-          // Not marked with the last transaction (a handler's edit put another one ahead).
-          const id = op.id;
-          record = await fenced(lease, (r) => {
-            for (const o of r.ops) if (o.id === id) o.sent = true;
-          });
-          op = record.ops.find((o) => o.id === id) ?? op;
-        }
         const result = await handler.deliver(op, delivery);
         if (result === AGAIN) {
-          record = await fenced(lease, head);
+          // The handler changed the queue (re-links ahead): start over from the head.
+          batch = [];
           continue;
         }
         effect = result;
@@ -324,6 +402,7 @@ export function createOutbox(config: OutboxConfig) {
         // delivers it; callers learn the outcome from the record.
         if (error === FENCED || !lease.fresh()) throw FENCED;
         if (config.isTransient(error)) {
+          record = await commit('stop');
           return { delivered, pending: record.ops.length, error: error as PaketError };
         }
         status = error instanceof PaketHttpError ? error.status || 400 : 400;
@@ -335,21 +414,25 @@ export function createOutbox(config: OutboxConfig) {
         settle(op, { error });
       }
       const done = op;
-      const saved = fenced(lease, (r) => {
-        r.ops = r.ops.filter((o) => o.id !== done.id);
-        if (status === 0 && effect.apply) effect.apply(r);
-        if (status !== 0 && handler && handler.refused) handler.refused(done, r);
-        recordOutcome(r, done, status);
-        head(r);
-      });
-      // The caller learns the service's answer now; the bookkeeping commits meanwhile (reads
-      // wait for it). Should it fail, the operation stays queued and its idempotent
-      // re-delivery finds it done.
-      if (status === 0) settle(done, { value: effect.value });
-      record = await saved;
+      const book = {
+        id: done.id,
+        change: (r: OutboxRecord): void => {
+          r.ops = r.ops.filter((o) => o.id !== done.id);
+          if (status === 0 && effect.apply) effect.apply(r);
+          if (status !== 0 && handler && handler.refused) handler.refused(done, r);
+          recordOutcome(r, done, status);
+        },
+      };
+      unsaved.push(book);
+      books.push(book);
+      finished.push(done.id);
+      grow = true;
+      // The caller learns the service's answer now; the bookkeeping is written with its
+      // batch's (reads wait for it). Should that write fail, the operation stays queued and
+      // its idempotent re-delivery finds it done.
       if (status === 0) {
-        delivered++;
-        report('outboxDelivered', done);
+        toReport.push(done);
+        settle(done, { value: effect.value });
       }
     }
     return { delivered, pending: 0 };

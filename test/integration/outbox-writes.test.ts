@@ -10,21 +10,29 @@ const env = useEmulator();
 const APP = 'fe4a9ed381e8e376';
 const offline = (() => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch;
 
-/** A storage adapter that counts the writes of the outbox record. */
+/** A storage adapter that counts the writes of the outbox record (and can fail them). */
 function counted() {
   const m = memoryStorage();
   let writes = 0;
+  let failAfter = Infinity;
   const outbox = (k: string): boolean => k.endsWith(':links');
   const storage = {
     ...m.storage,
     set: async (k: string, v: unknown) => {
+      if (outbox(k) && writes >= failAfter) throw new Error('QuotaExceededError');
       if (outbox(k)) writes++;
       // Stored as a copy: a later in-place change of the caller's object is not a write.
       m.memory.set(k, structuredClone(v));
     },
     get: async (k: string) => structuredClone(m.memory.get(k)),
   };
-  return { ...m, storage, writes: () => writes };
+  return {
+    ...m,
+    storage,
+    writes: () => writes,
+    /** Refuses every outbox write past the `n`th (`Infinity`: none). */
+    failAfter: (n: number) => void (failAfter = n),
+  };
 }
 
 async function participants(n: number): Promise<string[]> {
@@ -41,6 +49,7 @@ function platform(
   return env.client({
     autoFlush: false,
     retry: { limit: 0 },
+    outboxLimit: 1000,
     ...(storage ? { storage } : {}),
     ...options,
   });
@@ -72,6 +81,98 @@ describe('outbox writes', () => {
         .links[session.session_id]?.map((l) => l.participant_id)
         .sort(),
     ).toEqual([...ids].sort());
+  });
+
+  /** `n` links queued while offline, on a Session made online; returns the participants. */
+  async function queuedOffline(store: ReturnType<typeof counted>, n: number): Promise<string[]> {
+    const ids = await participants(n);
+    await platform(store.storage).sessions.ensure('p');
+    const away = platform(store.storage, { fetch: offline });
+    for (const id of ids) {
+      await away.sessions.link('p', { appId: APP, participantId: id }).catch(() => undefined);
+    }
+    away.close();
+    expect(store.queued()).toHaveLength(n);
+    return ids;
+  }
+
+  const linkedAtService = (sessionId: string): string[] =>
+    (env.emu.state().links[sessionId] ?? []).map((l) => l.participant_id).sort();
+
+  type Stored = { ops: { participantId: string; sent?: true }[] };
+  const stored = (store: ReturnType<typeof counted>): Stored =>
+    [...store.memory].find(([k]) => k.endsWith(':links'))?.[1] as Stored;
+
+  it('a flush of a long queue writes its record a batch at a time, and reads see each delivered link at once', async () => {
+    const store = counted();
+    const ids = await queuedOffline(store, 160);
+    const before = store.writes();
+    const back = platform(store.storage);
+    const session = await back.sessions.ensure('p');
+    const flushing = back.flush();
+    // While it runs: what the service holds, the client shows (one may be in flight).
+    let reads = 0;
+    let running = true;
+    void flushing.finally(() => (running = false));
+    while (running) {
+      const served = linkedAtService(session.session_id).length;
+      const shown = (await back.sessions.linked('p')).length;
+      expect(shown).toBeGreaterThanOrEqual(served - 1);
+      reads++;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await expect(flushing).resolves.toMatchObject({ delivered: 160, pending: 0 });
+    expect(reads).toBeGreaterThan(3);
+    // One write per operation would be 160; a batch at a time is under half that.
+    expect(store.writes() - before).toBeLessThan(80);
+    expect(linkedAtService(session.session_id)).toEqual([...ids].sort());
+    await expect(back.sessions.linked('p')).resolves.toHaveLength(160);
+    expect(store.queued()).toEqual([]);
+  });
+
+  it('a long flush cut by a connection dropped after the server committed: the rest stays queued, unmarked, and is delivered once', async () => {
+    const store = counted();
+    const ids = await queuedOffline(store, 96);
+    const back = platform(store.storage);
+    const session = await back.sessions.ensure('p');
+    env.emu.injectFaults('*', [...Array.from({ length: 40 }, () => ({})), { drop: 'after' }]);
+    const cut = await back.flush();
+    expect(cut).toMatchObject({ delivered: 40, pending: 56 });
+    expect(cut.error).toBeInstanceOf(PaketNetworkError);
+    // The 41st is at the service; it and the 55 behind it are queued, and only it (whose
+    // request left) is marked sent: the others can still be replaced by a newer write.
+    expect(linkedAtService(session.session_id)).toHaveLength(41);
+    const record = stored(store);
+    expect(record.ops).toHaveLength(56);
+    expect(record.ops.filter((o) => o.sent).map((o) => o.participantId)).toEqual([ids[40]]);
+    await expect(back.flush()).resolves.toMatchObject({ delivered: 56, pending: 0 });
+    expect(linkedAtService(session.session_id)).toEqual([...ids].sort());
+    await expect(back.sessions.linked('p')).resolves.toHaveLength(96);
+  });
+
+  it('an app whose record writes fail within a batch loses nothing: the next start delivers the rest once', async () => {
+    const store = counted();
+    const ids = await queuedOffline(store, 96);
+    // Every outbox write after 3 more is refused (the storage is full, the app is killed).
+    store.failAfter(store.writes() + 3);
+    const dying = platform(store.storage);
+    const session = await dying.sessions.ensure('p');
+    const result = await dying.flush();
+    expect(result.pending).toBeGreaterThan(0);
+    expect(result.error).toBeDefined();
+    dying.close();
+    // Some were delivered whose outcomes were never written: still queued.
+    const served = linkedAtService(session.session_id).length;
+    expect(served).toBeGreaterThan(96 - stored(store).ops.length);
+    store.failAfter(Infinity);
+    const next = platform(store.storage);
+    await expect(next.flush()).resolves.toMatchObject({ pending: 0 });
+    expect(linkedAtService(session.session_id)).toEqual([...ids].sort());
+    await expect(next.sessions.linked('p')).resolves.toHaveLength(96);
+    expect(
+      env.emu.log.filter((e) => e.replayed).length,
+      'the re-delivered ones were replays',
+    ).toBeGreaterThan(0);
   });
 
   it('a link() on an empty queue writes the record twice: queued and marked sent, then confirmed', async () => {
