@@ -88,6 +88,14 @@ export type OperationInput = Omit<QueuedOperation, 'id' | 'key' | 'queuedAt' | '
 
 type Settled = { value: unknown } | { error: unknown };
 
+/** A delivered operation's change of the record, not written yet. */
+interface Book {
+  id: string;
+  change: (r: OutboxRecord) => void;
+  /** Reported as delivered once written (absent: refused, already reported). */
+  delivered?: QueuedOperation;
+}
+
 const FENCED: unique symbol = Symbol('fenced');
 /** Returned by a change that left the record as it was: nothing is written. */
 const UNCHANGED: unique symbol = Symbol();
@@ -117,7 +125,7 @@ export function createOutbox(config: OutboxConfig) {
    * queue's batch, or one write under way): a read applies each whose operation it still
    * finds queued, so what a caller was told is what it reads.
    */
-  let books: { id: string; change: (r: OutboxRecord) => void }[] = [];
+  let books: Book[] = [];
 
   /** The record's key; on first use, the urgent writes a killed page left are queued. */
   const keyOf = async (): Promise<string> => {
@@ -303,20 +311,16 @@ export function createOutbox(config: OutboxConfig) {
     // batch, its delivered operations stay queued and their idempotent re-delivery finds them
     // done, as one whose single write failed does.
     /** Bookkeeping of the operations delivered since the last write, applied at the next. */
-    let unsaved: typeof books = [];
-    let finished: string[] = [];
-    let toReport: QueuedOperation[] = [];
-    /** The batch the last marking write made, the operations it marked, those attempted. */
+    let unsaved: Book[] = [];
+    /** The batch the last marking write made (in queue order), and those it marked itself. */
     let batch: string[] = [];
     let marked: string[] = [];
-    const attempted: string[] = [];
     let grow = false;
     /** The record as this instance's last write left it. */
     let record: OutboxRecord = last;
     const mark = (r: OutboxRecord): boolean => {
       const size = grow ? Math.max(1, Math.floor(r.ops.length / BATCH_PARTS)) : 1;
       const targets: string[] = [];
-      let changed = false;
       batch = [];
       marked = [];
       for (const o of r.ops) {
@@ -324,70 +328,63 @@ export function createOutbox(config: OutboxConfig) {
         if (batch.length >= size || targets.indexOf(o.target) >= 0) break;
         targets.push(o.target);
         batch.push(o.id);
-        if (!o.sent) {
-          o.sent = true;
-          marked.push(o.id);
-          changed = true;
-        }
+        if (!o.sent) marked.push(o.id);
+        o.sent = true;
       }
-      return changed;
+      return marked.length > 0;
     };
     /**
-     * Writes what was delivered, then: `'next'` marks the next batch, `'stop'` unmarks what
-     * the batch marked and never sent (free to be replaced again), or a handler's change.
+     * Writes what was delivered, then a handler's change, or marks the next batch (`next`),
+     * or unmarks `unmark` (marked by the batch and never sent: free to be replaced again).
      */
-    const commit = (then: 'next' | 'stop' | ((r: OutboxRecord) => void)): Promise<OutboxRecord> => {
+    const commit = (
+      next: boolean,
+      change?: (r: OutboxRecord) => void,
+      unmark: string[] = [],
+    ): Promise<OutboxRecord> => {
       const changes = unsaved;
-      const reported = toReport;
-      const unmark = then === 'stop' ? marked.filter((id) => attempted.indexOf(id) < 0) : [];
       unsaved = [];
-      finished = [];
-      toReport = [];
+      const writing = fenced(lease, (r) => {
+        for (const b of changes) b.change(r);
+        if (change) return change(r);
+        for (const o of r.ops) if (unmark.indexOf(o.id) >= 0) delete o.sent;
+        if (!(next && mark(r)) && !changes.length && !unmark.length) return UNCHANGED;
+      });
+      // Written or not (then still queued as stored: delivered again, found done), no read
+      // applies them any more.
       const written = (): void => {
         books = books.filter((b) => changes.indexOf(b) < 0);
       };
-      return fenced(lease, (r) => {
-        for (const b of changes) b.change(r);
-        if (typeof then === 'function') return then(r);
-        for (const o of r.ops) if (unmark.indexOf(o.id) >= 0) delete o.sent;
-        const changed = then === 'next' && mark(r);
-        if (!changed && !changes.length && !unmark.length) return UNCHANGED;
-      }).then(
-        (r) => {
-          written();
-          for (const op of reported) {
+      writing.then(written, written);
+      return writing.then((r) => {
+        for (const b of changes) {
+          if (b.delivered) {
             delivered++;
-            report('outboxDelivered', op);
+            report('outboxDelivered', b.delivered);
           }
-          return (record = r);
-        },
-        (error: unknown) => {
-          // Still queued as stored: delivered again, found done.
-          written();
-          throw error;
-        },
-      );
+        }
+        return (record = r);
+      });
     };
-    await commit('next');
+    await commit(true);
     const delivery: Delivery = {
       get record() {
         return record;
       },
       guard: lease.fresh,
-      edit: (change) => commit(change),
+      edit: (change) => commit(false, change),
     };
     for (;;) {
-      const op = record.ops.find((o) => finished.indexOf(o.id) < 0);
+      const op = record.ops.find((o) => !unsaved.some((b) => b.id === o.id));
       if (!op || batch.indexOf(op.id) < 0 || !op.sent) {
         // Past the batch, or a handler put another operation ahead: write, mark, go on.
-        if (!op && !finished.length) break;
-        await commit('next');
+        if (!op && !unsaved.length) break;
+        await commit(true);
         continue;
       }
       const handler = handlers.get(op.type);
       let status = 0;
       let effect: Effect = {};
-      attempted.push(op.id);
       try {
         if (!handler) throw new PaketError(`unknown operation ${op.type}`);
         const result = await handler.deliver(op, delivery);
@@ -402,7 +399,13 @@ export function createOutbox(config: OutboxConfig) {
         // delivers it; callers learn the outcome from the record.
         if (error === FENCED || !lease.fresh()) throw FENCED;
         if (config.isTransient(error)) {
-          record = await commit('stop');
+          // Those behind it in the batch were never sent.
+          const at = batch.indexOf(op.id);
+          await commit(
+            false,
+            undefined,
+            marked.filter((id) => batch.indexOf(id) > at),
+          );
           return { delivered, pending: record.ops.length, error: error as PaketError };
         }
         status = error instanceof PaketHttpError ? error.status || 400 : 400;
@@ -414,26 +417,23 @@ export function createOutbox(config: OutboxConfig) {
         settle(op, { error });
       }
       const done = op;
-      const book = {
+      const book: Book = {
         id: done.id,
-        change: (r: OutboxRecord): void => {
+        change: (r) => {
           r.ops = r.ops.filter((o) => o.id !== done.id);
           if (status === 0 && effect.apply) effect.apply(r);
           if (status !== 0 && handler && handler.refused) handler.refused(done, r);
           recordOutcome(r, done, status);
         },
+        ...(status === 0 && { delivered: done }),
       };
       unsaved.push(book);
       books.push(book);
-      finished.push(done.id);
       grow = true;
       // The caller learns the service's answer now; the bookkeeping is written with its
-      // batch's (reads wait for it). Should that write fail, the operation stays queued and
-      // its idempotent re-delivery finds it done.
-      if (status === 0) {
-        toReport.push(done);
-        settle(done, { value: effect.value });
-      }
+      // batch's (reads apply it meanwhile). Should that write fail, the operation stays
+      // queued and its idempotent re-delivery finds it done.
+      if (status === 0) settle(done, { value: effect.value });
     }
     return { delivered, pending: 0 };
   };
