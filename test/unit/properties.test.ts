@@ -2,7 +2,8 @@
 // PaketInputError before any request; any answer from the server ends in a result or a typed
 // error, never a hang; and any sequence of links, unlinks, restarts (some without IndexedDB),
 // lost Sessions and transient faults ends, once the network is back, with the service holding exactly the links
-// the user was told of.
+// the user was told of; as does a long queue (delivered a batch at a time) flushed under faults,
+// lost Sessions and restarts.
 import fc from 'fast-check';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -168,6 +169,69 @@ describe('operation sequences', () => {
     fc.constant({ kind: 'lose' as const }),
   );
 
+  /**
+   * A small service: Sessions that it may lose, links, idempotency keys that replay the first
+   * result and refuse other parameters (422), and faults per request, in order (`lose`: the
+   * service loses its live Session just before the request).
+   */
+  function fakeService() {
+    const sessions = new Map<string, Set<string>>();
+    const keys = new Map<string, string>();
+    let live = '';
+    let made = 0;
+    const service = {
+      sessions,
+      faults: [] as (Fault | 'lose')[],
+      requests: 0,
+      lose: (): void => void sessions.delete(live),
+      fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+        const request = new Request(input, init);
+        service.requests++;
+        let f = service.faults.shift();
+        if (f === 'lose') {
+          service.lose();
+          f = 'none';
+        }
+        if (f === 'before') throw new TypeError('Failed to fetch');
+        if (f === '503') return new Response('{}', { status: 503 });
+        const [, , , id = '', tail] = new URL(request.url).pathname.split('/').slice(1);
+        const key = request.headers.get('idempotency-key') ?? '';
+        const reply = (status: number, body?: unknown): Response => {
+          if (f === 'after') throw new TypeError('connection reset');
+          return new Response(body === undefined ? null : JSON.stringify(body), { status });
+        };
+        if (request.method === 'POST') {
+          if (!keys.has(key)) {
+            live = `s${++made}`;
+            sessions.set(live, new Set());
+            keys.set(key, live);
+          }
+          return reply(200, { ...SESSION, session_id: keys.get(key) });
+        }
+        const links = sessions.get(id);
+        if (request.method === 'PUT') {
+          const { participant_id } = (await request.json()) as { participant_id: string };
+          const asked = `${id} ${participant_id}`;
+          const first = keys.get(key);
+          if (first !== undefined) {
+            return first === asked ? reply(200, { message: 'Success' }) : reply(422, {});
+          }
+          if (!links) return reply(404, {});
+          keys.set(key, asked);
+          links.add(participant_id);
+          return reply(200, { message: 'Success' });
+        }
+        if (!links) return reply(404, {});
+        if (request.method === 'DELETE') {
+          links.delete(tail ?? '');
+          return reply(204);
+        }
+        return reply(200, { items: [...links].map((p) => ({ participant_id: p })) });
+      }) as typeof fetch,
+    };
+    return service;
+  }
+
   it('end with the service holding exactly the links the user was told of', async () => {
     let run = 0;
     await fc.assert(
@@ -178,52 +242,8 @@ describe('operation sequences', () => {
         // A username of its own per run: a timer left by a client of an earlier run (the
         // mirror's repair) then writes to records this run never reads.
         const credentials = { ...CREDS, username: `${CREDS.username}-${++run}` };
-        // A small service: Sessions that it may lose, links, idempotency keys that replay
-        // the first result and refuse other parameters (422), and faults per request.
-        const sessions = new Map<string, Set<string>>();
-        const keys = new Map<string, string>();
-        let live = '';
-        let made = 0;
-        let faults: Fault[] = [];
-        const fetchImpl = (async (input: RequestInfo | URL, init?: RequestInit) => {
-          const request = new Request(input, init);
-          const f = faults.shift();
-          if (f === 'before') throw new TypeError('Failed to fetch');
-          if (f === '503') return new Response('{}', { status: 503 });
-          const [, , , id = '', tail] = new URL(request.url).pathname.split('/').slice(1);
-          const key = request.headers.get('idempotency-key') ?? '';
-          const reply = (status: number, body?: unknown): Response => {
-            if (f === 'after') throw new TypeError('connection reset');
-            return new Response(body === undefined ? null : JSON.stringify(body), { status });
-          };
-          if (request.method === 'POST') {
-            if (!keys.has(key)) {
-              live = `s${++made}`;
-              sessions.set(live, new Set());
-              keys.set(key, live);
-            }
-            return reply(200, { ...SESSION, session_id: keys.get(key) });
-          }
-          const links = sessions.get(id);
-          if (request.method === 'PUT') {
-            const { participant_id } = (await request.json()) as { participant_id: string };
-            const asked = `${id} ${participant_id}`;
-            const first = keys.get(key);
-            if (first !== undefined) {
-              return first === asked ? reply(200, { message: 'Success' }) : reply(422, {});
-            }
-            if (!links) return reply(404, {});
-            keys.set(key, asked);
-            links.add(participant_id);
-            return reply(200, { message: 'Success' });
-          }
-          if (!links) return reply(404, {});
-          if (request.method === 'DELETE') {
-            links.delete(tail ?? '');
-            return reply(204);
-          }
-          return reply(200, { items: [...links].map((p) => ({ participant_id: p })) });
-        }) as typeof fetch;
+        const service = fakeService();
+        const { sessions } = service;
         // A restart ends the instance before it: it sends nothing more (its calls in
         // flight then fail as a killed page's would).
         let generation = 0;
@@ -233,7 +253,7 @@ describe('operation sequences', () => {
             credentials,
             fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
               mine === generation
-                ? fetchImpl(input, init)
+                ? service.fetch(input, init)
                 : Promise.reject(new TypeError('the app was stopped'))) as typeof fetch,
             autoFlush: false,
             retry: { limit: 0 },
@@ -251,10 +271,10 @@ describe('operation sequences', () => {
             continue;
           }
           if (o.kind === 'lose') {
-            sessions.delete(live);
+            service.lose();
             continue;
           }
-          faults = [...o.faults];
+          service.faults = [...o.faults];
           const id = `p${o.participant}`;
           const call =
             o.kind === 'link'
@@ -273,7 +293,7 @@ describe('operation sequences', () => {
           }
           want.set(id, o.kind === 'link');
         }
-        faults = [];
+        service.faults = [];
         // An earlier instance may still be delivering the rest of the queue (it holds the
         // outbox): let each finish, as its timer would.
         for (const c of instances) await c.flush();
@@ -290,6 +310,84 @@ describe('operation sequences', () => {
         );
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 200) },
+    );
+  }, 120_000);
+
+  it('a long queue, delivered a batch at a time under faults, lost Sessions and restarts, ends with the service holding exactly what the user asked for', async () => {
+    let run = 0;
+    const step = fc.record({
+      kind: fc.constantFrom('link' as const, 'unlink' as const),
+      participant: fc.integer({ min: 0, max: 99 }),
+    });
+    // One fault schedule per delivery attempt, each by a new instance (an app restart).
+    const attempt = fc.array(
+      fc.constantFrom<Fault | 'lose'>(
+        'none',
+        'none',
+        'none',
+        'none',
+        'before',
+        'after',
+        '503',
+        'lose',
+      ),
+      { maxLength: 60 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { minLength: 40, maxLength: 90 }),
+        fc.array(attempt, { minLength: 1, maxLength: 4 }),
+        async (steps, attempts) => {
+          vi.stubGlobal('indexedDB', new IDBFactory());
+          localStorage.clear();
+          const credentials = { ...CREDS, username: `${CREDS.username}-long-${++run}` };
+          const service = fakeService();
+          const make = (online = true) =>
+            createPaketClient({
+              credentials,
+              fetch: online
+                ? service.fetch
+                : ((() => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch),
+              autoFlush: false,
+              retry: { limit: 0 },
+              outboxLimit: 1000,
+            });
+          await make().sessions.ensure();
+          // Queued while the TV is offline: one operation per participant, the last word.
+          const away = make(false);
+          const want = new Map<string, boolean>();
+          for (const { kind, participant } of steps) {
+            const id = `p${participant}`;
+            const call =
+              kind === 'link'
+                ? away.sessions.link('default', { appId: 'app', participantId: id })
+                : away.sessions.unlink('default', id);
+            await expect(call).rejects.toMatchObject({ queued: true });
+            want.set(id, kind === 'link');
+          }
+          away.close();
+          expect((await make().pending()).length).toBeGreaterThanOrEqual(Math.min(32, want.size));
+          for (const faults of attempts) {
+            service.faults = [...faults];
+            const c = make();
+            const result = await c.flush();
+            if (result.error) expect(result.error).toBeInstanceOf(PaketError);
+            c.close();
+          }
+          service.faults = [];
+          const last = make();
+          expect(await last.flush()).toMatchObject({ pending: 0 });
+          // A list meets a lost Session, replaces it and restores its links.
+          for await (const item of last.sessions.participants('default')) void item;
+          const at = service.sessions.get((await last.sessions.ensure()).session_id);
+          for (const [id, isLinked] of want) expect(at?.has(id)).toBe(isLinked);
+          for (const id of at ?? []) expect(want.get(id)).toBe(true);
+          expect(
+            (await last.sessions.linked('default')).map((l) => l.participant_id).sort(),
+          ).toEqual([...(at ?? [])].sort());
+        },
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 200) / 5 },
     );
   }, 120_000);
 });
