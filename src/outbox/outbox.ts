@@ -88,21 +88,11 @@ export type OperationInput = Omit<QueuedOperation, 'id' | 'key' | 'queuedAt' | '
 
 type Settled = { value: unknown } | { error: unknown };
 
-/** A delivered operation's change of the record, not written yet. */
-interface Book {
-  id: string;
-  change: (r: OutboxRecord) => void;
-  /** Reported as delivered once written (absent: refused, already reported). */
-  delivered?: QueuedOperation;
-}
-
 const FENCED: unique symbol = Symbol('fenced');
 /** Returned by a change that left the record as it was: nothing is written. */
 const UNCHANGED: unique symbol = Symbol();
 const RETRY_FIRST_MS = 2500;
 const RETRY_CAP_MS = 300_000;
-/** A long queue's flush writes its record about this many times per share of the queue. */
-const BATCH_PARTS = 16;
 
 export type Outbox = ReturnType<typeof createOutbox>;
 
@@ -120,12 +110,6 @@ export function createOutbox(config: OutboxConfig) {
   let knownKey: string | undefined;
   let journalMerged: Promise<void> | undefined;
   const journalKey = (key: string): string => `${key}:journal`;
-  /**
-   * The bookkeeping of operations this instance delivered and has not written yet (a long
-   * queue's batch, or one write under way): a read applies each whose operation it still
-   * finds queued, so what a caller was told is what it reads.
-   */
-  let books: Book[] = [];
 
   /** The record's key; on first use, the urgent writes a killed page left are queued. */
   const keyOf = async (): Promise<string> => {
@@ -188,9 +172,7 @@ export function createOutbox(config: OutboxConfig) {
   /** The record as stored, after this instance's own pending writes. */
   const read = async (): Promise<OutboxRecord> => {
     await saving;
-    const record = seen(parseRecord(await storage.get(await keyOf())));
-    for (const b of books) if (record.ops.some((o) => o.id === b.id)) b.change(record);
-    return (last = record);
+    return (last = seen(parseRecord(await storage.get(await keyOf()))));
   };
 
   /**
@@ -301,96 +283,39 @@ export function createOutbox(config: OutboxConfig) {
 
   const deliverAll = async (lease: Lease): Promise<FlushResult> => {
     let delivered = 0;
-    // Every write rewrites the whole record, so a long queue is written a batch at a time,
-    // about BATCH_PARTS writes for each share of the queue however long it is, which keeps a
-    // flush linear in the queue's length. A batch's operations are marked sent in one write,
-    // before any of their requests can leave (so no newer write replaces one meanwhile); their
-    // outcomes are written together in the next, which marks the next batch. A queue shorter
-    // than 2 * BATCH_PARTS is written once per operation, and the first batch of a flush is
-    // the head alone (a retry that fails at once writes nothing). Should the app die within a
-    // batch, its delivered operations stay queued and their idempotent re-delivery finds them
-    // done, as one whose single write failed does.
-    /** Bookkeeping of the operations delivered since the last write, applied at the next. */
-    let unsaved: Book[] = [];
-    /** The batch the last marking write made (in queue order), and those it marked itself. */
-    let batch: string[] = [];
-    let marked: string[] = [];
-    let grow = false;
-    /** The record as this instance's last write left it. */
-    let record: OutboxRecord = last;
-    const mark = (r: OutboxRecord): boolean => {
-      const size = grow ? Math.max(1, Math.floor(r.ops.length / BATCH_PARTS)) : 1;
-      const targets: string[] = [];
-      batch = [];
-      marked = [];
-      for (const o of r.ops) {
-        // One operation per target in a batch: a later one waits for the earlier's outcome.
-        if (batch.length >= size || targets.indexOf(o.target) >= 0) break;
-        targets.push(o.target);
-        batch.push(o.id);
-        if (!o.sent) marked.push(o.id);
-        o.sent = true;
-      }
-      return marked.length > 0;
+    // The operation at the head is delivered next: it is marked sent (before any request can
+    // leave, so no newer write replaces it meanwhile) in the same transaction that confirms
+    // the lease or finishes the previous one; one transaction per operation, not two.
+    const head = (r: OutboxRecord): void | typeof UNCHANGED => {
+      const next = r.ops[0];
+      if (!next || next.sent) return UNCHANGED;
+      next.sent = true;
     };
-    /**
-     * Writes what was delivered, then a handler's change, or marks the next batch (`next`),
-     * or unmarks `unmark` (marked by the batch and never sent: free to be replaced again).
-     */
-    const commit = (
-      next: boolean,
-      change?: (r: OutboxRecord) => void,
-      unmark: string[] = [],
-    ): Promise<OutboxRecord> => {
-      const changes = unsaved;
-      unsaved = [];
-      const writing = fenced(lease, (r) => {
-        for (const b of changes) b.change(r);
-        if (change) return change(r);
-        for (const o of r.ops) if (unmark.indexOf(o.id) >= 0) delete o.sent;
-        if (!(next && mark(r)) && !changes.length && !unmark.length) return UNCHANGED;
-      });
-      // Written or not (then still queued as stored: delivered again, found done), no read
-      // applies them any more.
-      const written = (): void => {
-        books = books.filter((b) => changes.indexOf(b) < 0);
-      };
-      writing.then(written, written);
-      return writing.then((r) => {
-        for (const b of changes) {
-          if (b.delivered) {
-            delivered++;
-            report('outboxDelivered', b.delivered);
-          }
-        }
-        return (record = r);
-      });
-    };
-    await commit(true);
+    let record = await fenced(lease, head);
     const delivery: Delivery = {
       get record() {
         return record;
       },
       guard: lease.fresh,
-      edit: (change) => commit(false, change),
+      edit: (change) => fenced(lease, change),
     };
-    for (;;) {
-      const op = record.ops.find((o) => !unsaved.some((b) => b.id === o.id));
-      if (!op || batch.indexOf(op.id) < 0 || !op.sent) {
-        // Past the batch, or a handler put another operation ahead: write, mark, go on.
-        if (!op && !unsaved.length) break;
-        await commit(true);
-        continue;
-      }
+    for (let op = record.ops[0]; op; op = record.ops[0]) {
       const handler = handlers.get(op.type);
       let status = 0;
       let effect: Effect = {};
       try {
         if (!handler) throw new PaketError(`unknown operation ${op.type}`);
+        if (!op.sent) {
+          // Not marked with the last transaction (a handler's edit put another one ahead).
+          const id = op.id;
+          record = await fenced(lease, (r) => {
+            for (const o of r.ops) if (o.id === id) o.sent = true;
+          });
+          op = record.ops.find((o) => o.id === id) ?? op;
+        }
         const result = await handler.deliver(op, delivery);
         if (result === AGAIN) {
-          // The handler changed the queue (re-links ahead): start over from the head.
-          batch = [];
+          record = await fenced(lease, head);
           continue;
         }
         effect = result;
@@ -399,13 +324,6 @@ export function createOutbox(config: OutboxConfig) {
         // delivers it; callers learn the outcome from the record.
         if (error === FENCED || !lease.fresh()) throw FENCED;
         if (config.isTransient(error)) {
-          // Those behind it in the batch were never sent.
-          const at = batch.indexOf(op.id);
-          await commit(
-            false,
-            undefined,
-            marked.filter((id) => batch.indexOf(id) > at),
-          );
           return { delivered, pending: record.ops.length, error: error as PaketError };
         }
         status = error instanceof PaketHttpError ? error.status || 400 : 400;
@@ -417,23 +335,22 @@ export function createOutbox(config: OutboxConfig) {
         settle(op, { error });
       }
       const done = op;
-      const book: Book = {
-        id: done.id,
-        change: (r) => {
-          r.ops = r.ops.filter((o) => o.id !== done.id);
-          if (status === 0 && effect.apply) effect.apply(r);
-          if (status !== 0 && handler && handler.refused) handler.refused(done, r);
-          recordOutcome(r, done, status);
-        },
-        ...(status === 0 && { delivered: done }),
-      };
-      unsaved.push(book);
-      books.push(book);
-      grow = true;
-      // The caller learns the service's answer now; the bookkeeping is written with its
-      // batch's (reads apply it meanwhile). Should that write fail, the operation stays
-      // queued and its idempotent re-delivery finds it done.
+      const saved = fenced(lease, (r) => {
+        r.ops = r.ops.filter((o) => o.id !== done.id);
+        if (status === 0 && effect.apply) effect.apply(r);
+        if (status !== 0 && handler && handler.refused) handler.refused(done, r);
+        recordOutcome(r, done, status);
+        head(r);
+      });
+      // The caller learns the service's answer now; the bookkeeping commits meanwhile (reads
+      // wait for it). Should it fail, the operation stays queued and its idempotent
+      // re-delivery finds it done.
       if (status === 0) settle(done, { value: effect.value });
+      record = await saved;
+      if (status === 0) {
+        delivered++;
+        report('outboxDelivered', done);
+      }
     }
     return { delivered, pending: 0 };
   };
