@@ -69,8 +69,12 @@ export function createLinks(config: LinkConfig) {
 
   const kept = keptFor('Session');
 
-  /** The operation whose Session was just replaced: a second 404 for it is final. */
-  let healed: string | undefined;
+  /**
+   * The last operation whose Session was replaced, and how many times: a Session lost again
+   * while it was delivered (its replacement gone too) is replaced again, up to 3 times, after
+   * which a 404 for it is final (a service that loses every new Session).
+   */
+  let healed = { id: '', times: 0 };
 
   const deliver = async (op: QueuedOperation, d: Delivery) => {
     const isLink = op.type === 'link';
@@ -134,12 +138,13 @@ export function createLinks(config: LinkConfig) {
       // A 404 for a link or an unlink (deletes are otherwise idempotent): the Session is gone,
       // or another page already replaced it. Either way the operation is sent again to the
       // profile's current Session (made once, however many meet the 404).
-      if (healed === op.id || !isStatus(error, 404)) throw error;
+      const times = healed.id === op.id ? healed.times : 0;
+      if (times >= 3 || !isStatus(error, 404)) throw error;
       const fix = await repair();
       const gone = await fix.sessionGone(transport, session).catch(kept);
       if (!gone) throw error;
       await fix.replaceSession(internals, outbox, op.profileId, session).catch(kept);
-      healed = op.id;
+      healed = { id: op.id, times: times + 1 };
       return AGAIN;
     }
   };

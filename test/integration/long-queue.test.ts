@@ -1,6 +1,6 @@
-// A long queue delivered while the record changes under it: a Session lost in the middle of
-// the queue, the profile removed between two deliveries, a refusal followed by a write that
-// fails. Each delivered operation's bookkeeping must be written before the next operation is
+// A queue delivered while the record or the service changes under it: a Session lost in the
+// middle of the queue (and its replacement lost too), the profile removed between two
+// deliveries, a refusal followed by a write that fails. Each delivered operation's bookkeeping must be written before the next operation is
 // sent: a delivery that kept several unwritten (a batched flush, tried and reverted) let the
 // repair re-link an unlink already sent, brought a removed profile's links back, and
 // reported one refusal twice. These hold the outbox to that.
@@ -98,6 +98,39 @@ describe('a long queue delivered while the record changes', () => {
     const shown = (await back.sessions.linked('p')).map((l) => l.participant_id).sort();
     expect(shown).toEqual([y, z0, z1].sort());
     expect(linksAt(fresh.session_id)).toEqual([y, z0, z1].sort());
+  });
+
+  it('a Session lost, then its replacement lost too while one link is delivered: replaced again, the link lands', async () => {
+    const store = cloned();
+    const [x, y] = (await participants(2)) as [string, string];
+    const online = platform(store.storage);
+    await online.sessions.link('p', { appId: APP, participantId: x });
+    const first = await online.sessions.ensure('p');
+    online.close();
+    const away = platform(store.storage, { fetch: offline });
+    await quiet(away.sessions.link('p', { appId: APP, participantId: y }));
+    away.close();
+    await loseSession(first.session_id);
+    // y's link meets the lost Session: the replacement takes the re-link of x, and is lost
+    // right after it, before y is sent to it (a second 404 for the same operation).
+    let second = '';
+    const lossy = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const res = await fetch(input, init);
+      const at = /\/upnext\/sessions\/([^/?]+)/.exec(String(input))?.[1];
+      if (!second && init?.method === 'PUT' && at && at !== first.session_id && res.ok) {
+        second = at;
+        await loseSession(second);
+      }
+      return res;
+    }) as typeof fetch;
+    const back = platform(store.storage, { fetch: lossy });
+    await expect(back.flush()).resolves.toMatchObject({ pending: 0 });
+    const third = await back.sessions.ensure('p');
+    expect(second).not.toBe('');
+    expect([first.session_id, second]).not.toContain(third.session_id);
+    expect(linksAt(third.session_id)).toEqual([x, y].sort());
+    const shown = (await back.sessions.linked('p')).map((l) => l.participant_id).sort();
+    expect(shown).toEqual([x, y].sort());
   });
 
   it('a profile removed between two deliveries: its operations are not delivered, confirmed or reported delivered, and no Session is made for it', async () => {

@@ -17,6 +17,11 @@ beforeEach(() => {
   localStorage.clear();
 });
 
+/** `PROPERTY_SEED` and `PROPERTY_PATH` (from a failure's report) replay a counterexample. */
+const replay = process.env.PROPERTY_SEED
+  ? { seed: Number(process.env.PROPERTY_SEED), path: process.env.PROPERTY_PATH ?? '' }
+  : {};
+
 const validId = (v: unknown): boolean =>
   typeof v === 'string' && v !== '' && v.length <= 255 && !v.includes('/');
 
@@ -309,7 +314,7 @@ describe('operation sequences', () => {
           [...(at ?? [])].sort(),
         );
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 200) },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 200), ...replay },
     );
   }, 120_000);
 
@@ -387,7 +392,7 @@ describe('operation sequences', () => {
           ).toEqual([...(at ?? [])].sort());
         },
       ),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 200) / 5 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 200) / 5, ...replay },
     );
   }, 120_000);
 });
