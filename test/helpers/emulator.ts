@@ -32,6 +32,29 @@ export function useEmulator(options: Parameters<typeof startEmulator>[0] = {}) {
         ...options,
       });
     },
+    /** `n` Participants made by the publisher demo client: IDs a platform can link. */
+    async participants(n: number): Promise<string[]> {
+      const publisher = this.client({ credentials: PUBLISHER });
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) ids.push((await publisher.participants.create()).participant_id);
+      return ids;
+    },
+    /**
+     * A platform client for the outbox's tests: delivers only on `flush()` or a call, tries
+     * each request once, and keeps up to 1,000 queued operations.
+     */
+    outboxClient(
+      storage: PaketClientOptions['storage'],
+      options: Partial<PaketClientOptions> = {},
+    ) {
+      return this.client({
+        autoFlush: false,
+        retry: { limit: 0 },
+        outboxLimit: 1000,
+        ...(storage ? { storage } : {}),
+        ...options,
+      });
+    },
   };
 }
 

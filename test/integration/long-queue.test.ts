@@ -5,8 +5,8 @@
 // repair re-link an unlink already sent, brought a removed profile's links back, and
 // reported one refusal twice. These hold the outbox to that.
 import { describe, expect, it } from 'vitest';
-import { type PaketClientOptions, type PaketEvent } from '../../src/index';
-import { PLATFORM, PUBLISHER, useEmulator } from '../helpers/emulator';
+import { type PaketEvent } from '../../src/index';
+import { PLATFORM, useEmulator } from '../helpers/emulator';
 import { memoryStorage } from '../helpers/memory-storage';
 
 const env = useEmulator();
@@ -26,25 +26,8 @@ function cloned() {
   };
 }
 
-async function participants(n: number): Promise<string[]> {
-  const publisher = env.client({ credentials: PUBLISHER });
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) ids.push((await publisher.participants.create()).participant_id);
-  return ids;
-}
-
-function platform(
-  storage: PaketClientOptions['storage'],
-  options: Partial<PaketClientOptions> = {},
-) {
-  return env.client({
-    autoFlush: false,
-    retry: { limit: 0 },
-    outboxLimit: 1000,
-    ...(storage ? { storage } : {}),
-    ...options,
-  });
-}
+const participants = (n: number): Promise<string[]> => env.participants(n);
+const platform = env.outboxClient.bind(env);
 
 /** The service loses a Session (deleted behind the SDK's back). */
 async function loseSession(sessionId: string): Promise<void> {

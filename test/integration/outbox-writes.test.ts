@@ -2,8 +2,8 @@
 // mark rides on the previous one's bookkeeping), nothing for a retry that changes nothing,
 // and a damaged record is still repaired by the first transaction that reads it.
 import { describe, expect, it } from 'vitest';
-import { PaketNetworkError, type PaketClientOptions } from '../../src/index';
-import { PUBLISHER, useEmulator } from '../helpers/emulator';
+import { PaketNetworkError } from '../../src/index';
+import { useEmulator } from '../helpers/emulator';
 import { memoryStorage } from '../helpers/memory-storage';
 
 const env = useEmulator();
@@ -35,25 +35,8 @@ function counted() {
   };
 }
 
-async function participants(n: number): Promise<string[]> {
-  const publisher = env.client({ credentials: PUBLISHER });
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) ids.push((await publisher.participants.create()).participant_id);
-  return ids;
-}
-
-function platform(
-  storage: PaketClientOptions['storage'],
-  options: Partial<PaketClientOptions> = {},
-) {
-  return env.client({
-    autoFlush: false,
-    retry: { limit: 0 },
-    outboxLimit: 1000,
-    ...(storage ? { storage } : {}),
-    ...options,
-  });
-}
+const participants = (n: number): Promise<string[]> => env.participants(n);
+const platform = env.outboxClient.bind(env);
 
 describe('outbox writes', () => {
   it('a flush of n queued links writes the record n times, and delivers every one', async () => {
