@@ -44,17 +44,22 @@ const linksAt = (sessionId: string): string[] =>
   (env.emu.state().links[sessionId] ?? []).map((l) => l.participant_id).sort();
 const quiet = (p: Promise<unknown>): Promise<unknown> => p.catch(() => undefined);
 
+/** Profile `p` linked to `participantId` online; then the same storage's app, offline. */
+async function linkedThenOffline(store: ReturnType<typeof cloned>, participantId: string) {
+  const online = platform(store.storage);
+  await online.sessions.link('p', { appId: APP, participantId });
+  const session = await online.sessions.ensure('p');
+  online.close();
+  return { session, away: platform(store.storage, { fetch: offline }) };
+}
+
 describe('a long queue delivered while the record changes', () => {
   it('a Session lost right after an unlink was answered: the repair does not link it again', async () => {
     const store = cloned();
     const [x, y, z0, z1] = (await participants(4)) as [string, string, string, string];
-    const online = platform(store.storage);
-    await online.sessions.link('p', { appId: APP, participantId: x });
-    const old = await online.sessions.ensure('p');
-    online.close();
+    const { session: old, away } = await linkedThenOffline(store, x);
     // Queued offline: link z0, link z1, unlink x, link y, then 56 hides of another profile
     // (no Session: they send nothing).
-    const away = platform(store.storage, { fetch: offline });
     await quiet(away.sessions.link('p', { appId: APP, participantId: z0 }));
     await quiet(away.sessions.link('p', { appId: APP, participantId: z1 }));
     await quiet(away.sessions.unlink('p', x));
@@ -86,11 +91,7 @@ describe('a long queue delivered while the record changes', () => {
   it('a Session lost, then its replacement lost too while one link is delivered: replaced again, the link lands', async () => {
     const store = cloned();
     const [x, y] = (await participants(2)) as [string, string];
-    const online = platform(store.storage);
-    await online.sessions.link('p', { appId: APP, participantId: x });
-    const first = await online.sessions.ensure('p');
-    online.close();
-    const away = platform(store.storage, { fetch: offline });
+    const { session: first, away } = await linkedThenOffline(store, x);
     await quiet(away.sessions.link('p', { appId: APP, participantId: y }));
     away.close();
     await loseSession(first.session_id);

@@ -384,13 +384,13 @@ export async function runSoak(emu: EmulatorProcess, options: SoakOptions): Promi
     }
   };
 
+  const more = (): boolean => {
+    const elapsed = realNow() - started;
+    if (elapsed >= options.durationMs * 8) return false;
+    return elapsed < options.durationMs || summary.operations < options.minOperations;
+  };
   await Promise.all(
     instances.map(async (_, slot) => {
-      const more = (): boolean => {
-        const elapsed = realNow() - started;
-        if (elapsed >= options.durationMs * 8) return false;
-        return elapsed < options.durationMs || summary.operations < options.minOperations;
-      };
       while (more()) {
         await step(slot);
         if (slot === 0 && heapWarm === undefined && realNow() > warmAt) heapWarm = heap();
