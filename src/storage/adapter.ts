@@ -63,27 +63,3 @@ export function classify(error: unknown): PaketStorageFailure {
   if (e && (e.name === 'InvalidStateError' || e.name === 'SecurityError')) return 'unavailable';
   return 'error';
 }
-
-/**
- * `transact` for an adapter: its own when it has one, else one `update` for a single key,
- * else key by key (each record atomic, the whole not).
- */
-export function transactOn<R>(
-  adapter: StorageAdapter,
-  keys: readonly string[],
-  change: (values: unknown[]) => R,
-): Promise<R> {
-  if (adapter.transact) return adapter.transact(keys, change);
-  return (async () => {
-    const values = await Promise.all(keys.map((k) => adapter.get(k)));
-    const before = values.slice();
-    const result = change(values);
-    for (let i = 0; i < keys.length; i++) {
-      if (values[i] === before[i]) continue;
-      const key = keys[i] as string;
-      if (values[i] === undefined) await adapter.delete(key);
-      else await adapter.set(key, values[i]);
-    }
-    return result;
-  })();
-}

@@ -1,8 +1,7 @@
 import type { PaketEvent } from '../events.js';
-import { bounded, transactOn, type StorageAdapter, type StorageKind } from './adapter.js';
+import { bounded, type StorageAdapter, type StorageKind } from './adapter.js';
 import { monotonic } from '../coordination/clock.js';
-import { indexedDbAdapter } from './idb.js';
-import { memoryStorage, usableLocalStorage, webStorageAdapter } from './local.js';
+import { loadOnce } from '../load-once.js';
 
 /** Prefix of every key the SDK writes, in IndexedDB and in localStorage. */
 export const KEY_PREFIX = 'paket-tv-sdk:';
@@ -44,44 +43,34 @@ export interface RecordStorage {
 export function createRecordStorage(config: RecordStorageConfig): RecordStorage {
   const { custom, emit } = config;
   let kind: StorageKind = 'unknown';
-  let chosen: Promise<StorageAdapter> | undefined;
   let mirror: Storage | undefined | null = null; // null: not looked up yet
 
-  const use = (adapter: StorageAdapter, k: StorageKind, reason?: string): StorageAdapter => {
-    kind = k;
-    emit({ type: 'storage', kind: k, ...(reason ? { reason } : {}) } as PaketEvent);
-    return adapter;
-  };
+  /**
+   * The backend, chosen on first use (backend.ts, loaded then: a warm start never needs it).
+   * A chunk that failed to download is loaded again by the next call; a choice, once made,
+   * stays.
+   */
+  const chosen = loadOnce(() =>
+    import('./backend.js').then(async (m) => {
+      const c = await m.chooseBackend(custom, `${KEY_PREFIX}probe`);
+      kind = c.kind;
+      emit({
+        type: 'storage',
+        kind: c.kind,
+        ...(c.reason ? { reason: c.reason } : {}),
+      } as PaketEvent);
+      return { adapter: c.adapter, transact: m.transactOn };
+    }),
+  );
 
-  const choose = async (): Promise<StorageAdapter> => {
-    if (custom) return use(custom, 'custom');
-    let reason = 'IndexedDB is missing';
-    if ((globalThis as { indexedDB?: unknown }).indexedDB) {
-      const adapter = indexedDbAdapter();
-      try {
-        // Not bounded: a slow open is waited for (see above); calls are bounded one by one.
-        await adapter.get(`${KEY_PREFIX}probe`);
-        return use(adapter, 'indexeddb');
-      } catch (error) {
-        const e = error as { name?: string } | undefined;
-        reason = `IndexedDB failed on open${e && e.name ? ` (${e.name})` : ''}`;
-      }
-    }
-    const ls = usableLocalStorage();
-    if (!ls && typeof (globalThis as { document?: unknown }).document === 'undefined') {
-      reason +=
-        ' and so is localStorage (not a browser?): records last only as long as this process; pass a storage adapter';
-    }
-    return use(webStorageAdapter(ls ?? memoryStorage()), ls ? 'localStorage' : 'memory', reason);
-  };
-
-  const call = async <T>(operation: string, run: (a: StorageAdapter) => Promise<T>): Promise<T> => {
+  type Opened = Awaited<ReturnType<typeof chosen>>;
+  const call = async <T>(operation: string, run: (o: Opened) => Promise<T>): Promise<T> => {
     try {
       // The open and the call share one bound: a slow open fails the call in time, typed.
       const started = monotonic();
-      const adapter = await bounded('open', config.timeoutMs, (chosen ??= choose()));
+      const opened = await bounded('open', config.timeoutMs, chosen());
       const left = Math.max(1, config.timeoutMs - (monotonic() - started));
-      return await bounded(operation, left, run(adapter));
+      return await bounded(operation, left, run(opened));
     } catch (error) {
       const reason = (error as { reason?: string }).reason ?? 'error';
       emit({ type: 'storageError', operation, reason, backend: kind });
@@ -114,11 +103,11 @@ export function createRecordStorage(config: RecordStorageConfig): RecordStorage 
     get kind() {
       return kind;
     },
-    get: (key) => call('read', (a) => a.get(key)),
-    set: (key, value) => call('write', (a) => a.set(key, value)),
-    delete: (key) => call('delete', (a) => a.delete(key)),
-    update: (key, updater) => call('write', (a) => a.update(key, updater)),
-    transact: (keys, change) => call('write', (a) => transactOn(a, keys, change)),
+    get: (key) => call('read', (o) => o.adapter.get(key)),
+    set: (key, value) => call('write', (o) => o.adapter.set(key, value)),
+    delete: (key) => call('delete', (o) => o.adapter.delete(key)),
+    update: (key, updater) => call('write', (o) => o.adapter.update(key, updater)),
+    transact: (keys, change) => call('write', (o) => o.transact(o.adapter, keys, change)),
     mirrorGet: (key) =>
       mirrorCall('', (ls) => {
         const text = ls.getItem(key);

@@ -16,6 +16,7 @@ afterEach(() => {
   vi.doUnmock('../../src/coordination/lock.ts');
   vi.doUnmock('../../src/transport/http.ts');
   vi.doUnmock('../../src/engine.ts');
+  vi.doUnmock('../../src/storage/backend.ts');
 });
 
 /** Mocks `path` so that its first import fails, as a chunk fetch that dropped. */
@@ -31,12 +32,17 @@ function failOnce(path: string): { failures: () => number } {
   return { failures: () => failures };
 }
 
-async function client() {
+async function client(autoFlush = true) {
   const { createPaketClient } = await import('../../src/index');
   const api = fakeApi();
   return {
     api,
-    client: createPaketClient({ credentials: CREDS, fetch: api.fetch, retry: { limit: 0 } }),
+    client: createPaketClient({
+      credentials: CREDS,
+      fetch: api.fetch,
+      retry: { limit: 0 },
+      autoFlush,
+    }),
   };
 }
 
@@ -66,6 +72,23 @@ describe('on-demand chunks', () => {
       expect(api.posts).toHaveLength(1);
     },
   );
+
+  it('the storage backends failing to load once: that ensure() is a PaketStorageError and sends nothing, the next creates one Session', async () => {
+    const mock = failOnce('../../src/storage/backend.ts');
+    // No delivery at creation: the ensure() is the first storage call.
+    const { api, client: c } = await client(false);
+    const { PaketStorageError } = await import('../../src/index');
+    const error: unknown = await c.sessions.ensure().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaketStorageError);
+    expect(error).toMatchObject({ operation: 'open' });
+    expect(mock.failures()).toBe(1);
+    expect(api.posts).toHaveLength(0);
+    expect(c.storageKind).toBe('unknown');
+    const session = await c.sessions.ensure();
+    expect(session.session_id).toBe('session-1');
+    expect(c.storageKind).toBe('indexeddb');
+    expect(api.posts).toHaveLength(1);
+  });
 
   it('the outbox failing to load once: that call rejects, the next loads it', async () => {
     const { client: c } = await client();

@@ -1,0 +1,70 @@
+// The durable backends (IndexedDB through idb-keyval, localStorage, memory) and the choice
+// between them. Loaded by the first storage call, not at start: a warm start answers from the
+// localStorage mirror (records.ts), so it never parses them before the stored ID is in hand.
+import type { StorageAdapter, StorageKind } from './adapter.js';
+import { indexedDbAdapter } from './idb.js';
+import { memoryStorage, usableLocalStorage, webStorageAdapter } from './local.js';
+
+/** The backend chosen: its adapter and kind, and why it is not IndexedDB (when it is not). */
+export interface Chosen {
+  adapter: StorageAdapter;
+  kind: StorageKind;
+  reason?: string;
+}
+
+/**
+ * A custom adapter, else IndexedDB when it opens (a slow open is waited for: falling back
+ * while IndexedDB may be live for another app instance could make a second Session), else
+ * localStorage, else memory.
+ */
+export async function chooseBackend(
+  custom: StorageAdapter | undefined,
+  probeKey: string,
+): Promise<Chosen> {
+  if (custom) return { adapter: custom, kind: 'custom' };
+  let reason = 'IndexedDB is missing';
+  if ((globalThis as { indexedDB?: unknown }).indexedDB) {
+    const adapter = indexedDbAdapter();
+    try {
+      await adapter.get(probeKey);
+      return { adapter, kind: 'indexeddb' };
+    } catch (error) {
+      const e = error as { name?: string } | undefined;
+      reason = `IndexedDB failed on open${e && e.name ? ` (${e.name})` : ''}`;
+    }
+  }
+  const ls = usableLocalStorage();
+  if (!ls && typeof (globalThis as { document?: unknown }).document === 'undefined') {
+    reason +=
+      ' and so is localStorage (not a browser?): records last only as long as this process; pass a storage adapter';
+  }
+  return {
+    adapter: webStorageAdapter(ls ?? memoryStorage()),
+    kind: ls ? 'localStorage' : 'memory',
+    reason,
+  };
+}
+
+/**
+ * `transact` for an adapter: its own when it has one, else key by key (each record atomic,
+ * the whole not).
+ */
+export function transactOn<R>(
+  adapter: StorageAdapter,
+  keys: readonly string[],
+  change: (values: unknown[]) => R,
+): Promise<R> {
+  if (adapter.transact) return adapter.transact(keys, change);
+  return (async () => {
+    const values = await Promise.all(keys.map((k) => adapter.get(k)));
+    const before = values.slice();
+    const result = change(values);
+    for (let i = 0; i < keys.length; i++) {
+      if (values[i] === before[i]) continue;
+      const key = keys[i] as string;
+      if (values[i] === undefined) await adapter.delete(key);
+      else await adapter.set(key, values[i]);
+    }
+    return result;
+  })();
+}
