@@ -4,7 +4,10 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeApi } from '../helpers/fake-api';
 
-const CREDS = { username: 'platform_demo', password: 'test_sk_never_stored' };
+// A username of its own per test: a timer a client of an earlier test left (the durable
+// record's check, 200 ms after a start) then writes to records this test never reads.
+let run = 0;
+const creds = () => ({ username: `platform_demo-${++run}`, password: 'test_sk_never_stored' });
 
 beforeEach(() => {
   vi.stubGlobal('indexedDB', new IDBFactory());
@@ -32,16 +35,22 @@ function failOnce(path: string): { failures: () => number } {
   return { failures: () => failures };
 }
 
-async function client(autoFlush = true) {
+/**
+ * A client that loads chunks only for the calls a test makes: no delivery at creation and no
+ * reconcile after an ensure(), so no work left by a test loads a chunk while the next one
+ * mocks it.
+ */
+async function client() {
   const { createPaketClient } = await import('../../src/index');
   const api = fakeApi();
   return {
     api,
     client: createPaketClient({
-      credentials: CREDS,
+      credentials: creds(),
       fetch: api.fetch,
       retry: { limit: 0 },
-      autoFlush,
+      autoFlush: false,
+      reconcileEveryMs: 0,
     }),
   };
 }
@@ -75,8 +84,7 @@ describe('on-demand chunks', () => {
 
   it('the storage backends failing to load once: that ensure() is a PaketStorageError and sends nothing, the next creates one Session', async () => {
     const mock = failOnce('../../src/storage/backend.ts');
-    // No delivery at creation: the ensure() is the first storage call.
-    const { api, client: c } = await client(false);
+    const { api, client: c } = await client(); // the ensure() is its first storage call
     const { PaketStorageError } = await import('../../src/index');
     const error: unknown = await c.sessions.ensure().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PaketStorageError);
