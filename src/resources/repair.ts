@@ -88,7 +88,12 @@ export async function adoptStray(storage: RecordStorage, key: string): Promise<v
       const seen = (x: { id?: string; op?: string; merged?: string[] }): boolean =>
         x.id === o.id || x.op === o.id || (x.merged ?? []).indexOf(o.id) >= 0;
       if (r.ops.some(seen) || r.outcomes.some(seen)) continue;
-      enqueue(r, o, Number.MAX_SAFE_INTEGER);
+      // One the stray run sent may have been made by the service already, before an operation
+      // of the same target still queued here (an unlink this run never sent): delivered after
+      // it, a retry with its first key would be answered from the replay of that first
+      // request, and leave the service in the older state. A new key makes it again (links,
+      // items and hides set a state: making one twice is harmless).
+      enqueue(r, o.sent ? { ...o, key: uuidv4() } : o, Number.MAX_SAFE_INTEGER);
     }
     for (const p of s.known) if (r.known.indexOf(p) < 0) r.known.push(p);
     r.gone = r.gone.concat(s.gone.filter((g) => r.gone.indexOf(g) < 0)).slice(-20);

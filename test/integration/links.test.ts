@@ -378,6 +378,35 @@ describe('the outbox', () => {
     expect(Object.keys(localStorage).filter((k) => k.endsWith(':links'))).toEqual([]);
   });
 
+  it('an unlink left queued on IndexedDB, then a link the service made in a run on the localStorage fallback (its answer lost): the next run on IndexedDB ends linked', async () => {
+    const [a] = await participants(1);
+    const first = platform().client;
+    await first.sessions.link('default', { appId: APP, participantId: a! });
+    const session = await first.sessions.ensure();
+    env.emu.injectFaults('*', [{ drop: 'before' }], { repeat: true });
+    await expect(first.sessions.unlink('default', a!)).rejects.toMatchObject({ queued: true });
+    env.emu.clearFaults();
+    const idb = globalThis.indexedDB;
+    vi.stubGlobal('indexedDB', undefined);
+    // The user links again, on a run where IndexedDB fails: the service makes the link, and
+    // the answer is lost on the way back.
+    const second = platform().client;
+    env.emu.injectFaults(LINK, [{ drop: 'after' }], { repeat: true });
+    await expect(
+      second.sessions.link('default', { appId: APP, participantId: a! }),
+    ).rejects.toMatchObject({ queued: true });
+    expect(second.storageKind).toBe('localStorage');
+    expect(linksAt(session.session_id)).toEqual([a]);
+    env.emu.clearFaults();
+    vi.stubGlobal('indexedDB', idb);
+    // Both queues meet: the unlink goes first (the user's order), then the link, which must
+    // be made again rather than answered from its first request's replay.
+    const third = platform().client;
+    expect(await third.flush()).toMatchObject({ pending: 0 });
+    expect(linksAt(session.session_id)).toEqual([a]);
+    expect((await third.sessions.linked('default')).map((l) => l.participant_id)).toEqual([a]);
+  });
+
   it('coalesces per participant and delivers in order: link A (sent), link B, unlink A queues the unlink behind link B', async () => {
     const [a, b] = await participants(2);
     const { client } = platform();
