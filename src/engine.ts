@@ -1,6 +1,8 @@
 // What a client loads on first need, off the start-up path: the outbox (with its record's
 // migrations), its delivery handlers for links, items and hides, and the calls built on
 // them. A warm start that finds nothing queued never downloads this chunk or the transport.
+import { PaketError } from './errors/PaketError.js';
+import { PaketStorageError } from './errors/PaketStorageError.js';
 import type { PaketEvent } from './events.js';
 import type { Coordinator } from './coordination/types.js';
 import { createOutbox } from './outbox/outbox.js';
@@ -35,7 +37,27 @@ export interface EngineConfig {
 
 export function createEngine(config: EngineConfig) {
   const { storage, namespace, transport, emit } = config;
-  let stray: Promise<unknown> | undefined;
+  /** Whether the localStorage fallback's outbox was looked for (and, when there, merged). */
+  let strayChecked = false;
+  /** The merge in progress; forgotten when it fails, so the next use of the outbox retries it. */
+  let merging: Promise<void> | undefined;
+  const adoptStray = (k: string): Promise<void> =>
+    (merging ??= import('./resources/repair.js')
+      .then((m) => m.adoptStray(storage, k))
+      .catch((error: unknown) => {
+        merging = undefined;
+        // Its own error, never the merge's (a timed-out write's `landed` is the merge's, not
+        // that of the caller's operation).
+        if (error instanceof PaketStorageError) {
+          throw new PaketStorageError(error.operation, error.reason, error);
+        }
+        throw new PaketError(
+          'the queue of a localStorage-fallback run could not be merged yet; try again',
+          '',
+          '',
+          { cause: error },
+        );
+      }));
   let legacyOutbox: Promise<unknown> | undefined;
   /** v0.1's outbox (its queue and confirmed links), under its own namespace, moves here. */
   const migrateOutbox = async (k: string): Promise<void> => {
@@ -59,13 +81,14 @@ export function createEngine(config: EngineConfig) {
   const outboxKey = async (): Promise<string> => {
     const k = await config.outboxKey();
     await (legacyOutbox ??= migrateOutbox(k));
-    // The merge of an outbox a run on the localStorage fallback left there (repair.ts).
-    await (stray ??=
-      storage.mirrorGet(k) === undefined
-        ? Promise.resolve()
-        : import('./resources/repair.js')
-            .then((m) => m.adoptStray(storage, k))
-            .catch(() => undefined)); // kept there for the next run
+    // The merge of an outbox a run on the localStorage fallback left there (repair.ts), before
+    // this run reads or queues anything: that run came earlier than anything queued now. Until
+    // it is merged (its code failed to load, storage failed), every use of the outbox fails
+    // and tries again, so nothing queued here can be overtaken by the older queue later.
+    if (!strayChecked) {
+      if (storage.mirrorGet(k) !== undefined) await adoptStray(k);
+      strayChecked = true;
+    }
     return k;
   };
   const outbox = createOutbox({

@@ -429,16 +429,29 @@ export function createOutbox(config: OutboxConfig) {
         // the delivery's first transaction has nothing to write.
         if (r.ops[0] === op) op.sent = true;
       });
-      if (journalled) unjournal(journalled, [op.id]);
+      // Queued: its journal entry goes, and so does any older one of the same target (an
+      // urgent write whose transaction failed while the page lived on): the next start would
+      // queue it behind this one, delivered by then, and undo the user's later word.
+      const key = knownKey;
+      const stale = key ? journal(key).filter((o) => o.id === op.id || o.target === op.target) : [];
+      if (key && stale.length) {
+        unjournal(
+          key,
+          stale.map((o) => o.id),
+        );
+      }
     } catch (error) {
       if (error instanceof PaketStorageError && error.landed) {
         // The write may still land: then it is queued after all, reported and delivered.
         void error.landed.then((landed) => {
           if (!landed) return;
+          if (journalled) unjournal(journalled, [op.id]);
           report('outboxQueued', op);
           schedule(0);
         });
       }
+      // A journalled write that failed stays in the journal: the next start queues it, unless
+      // a later write of the same target is queued first (below).
       throw error;
     }
     for (const o of change.dropped) {
