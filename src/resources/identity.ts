@@ -175,8 +175,9 @@ export function createIdentityResource<T>(
   );
 
   const lockedCreate = (profileId: string, key: string): Promise<T> => {
-    // A create takes the lock and is likely to send: the lock's and the HTTP code load while
-    // the write side does, not one after the other.
+    // A create takes the lock and is likely to send: the storage backend, the lock's and the
+    // HTTP code load while the write side does, not one after the other.
+    storage.preload();
     if (transport.preload) transport.preload();
     if (config.coordinator.preload) config.coordinator.preload();
     return writer().then((w) => w.lockedCreate(profileId, key));

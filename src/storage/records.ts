@@ -38,6 +38,8 @@ export interface RecordStorage {
   /** Best effort: a failed mirror write is reported, never thrown. */
   mirrorSet(key: string, value: unknown): void;
   mirrorDelete(key: string): void;
+  /** Starts loading and opening the backend (a cold start, which is about to need it). */
+  preload(): void;
 }
 
 export function createRecordStorage(config: RecordStorageConfig): RecordStorage {
@@ -115,5 +117,6 @@ export function createRecordStorage(config: RecordStorageConfig): RecordStorage 
       }),
     mirrorSet: (key, value) => mirrorCall('write', (ls) => ls.setItem(key, JSON.stringify(value))),
     mirrorDelete: (key) => mirrorCall('delete', (ls) => ls.removeItem(key)),
+    preload: () => void chosen().catch(() => undefined),
   };
 }

@@ -82,17 +82,24 @@ describe('on-demand chunks', () => {
     },
   );
 
-  it('the storage backends failing to load once: that ensure() is a PaketStorageError and sends nothing, the next creates one Session', async () => {
+  it('the storage backends failing to load once: that get() is a PaketStorageError, the next loads them', async () => {
     const mock = failOnce('../../src/storage/backend.ts');
-    const { api, client: c } = await client(); // the ensure() is its first storage call
+    const { client: c } = await client(); // the get() is its first storage call
     const { PaketStorageError } = await import('../../src/index');
-    const error: unknown = await c.sessions.ensure().catch((e: unknown) => e);
+    const error: unknown = await c.sessions.get().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PaketStorageError);
     expect(error).toMatchObject({ operation: 'open' });
     expect(mock.failures()).toBe(1);
-    expect(api.posts).toHaveLength(0);
     expect(c.storageKind).toBe('unknown');
+    await expect(c.sessions.get()).resolves.toBeUndefined();
+    expect(c.storageKind).toBe('indexeddb');
+  });
+
+  it('the storage backends failing to load while a first start preloads them: the create loads them again and makes one Session', async () => {
+    const mock = failOnce('../../src/storage/backend.ts');
+    const { api, client: c } = await client();
     const session = await c.sessions.ensure();
+    expect(mock.failures()).toBe(1);
     expect(session.session_id).toBe('session-1');
     expect(c.storageKind).toBe('indexeddb');
     expect(api.posts).toHaveLength(1);
