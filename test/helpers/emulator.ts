@@ -5,6 +5,10 @@ import { createPaketClient, type Dialect, type PaketClientOptions } from '../../
 
 export const PLATFORM = { username: 'platform_demo', password: 'test_sk_platform_demo' };
 export const PUBLISHER = { username: 'publisher_demo', password: 'test_sk_publisher_demo' };
+/** The demo publisher's app_id, as links name it. */
+export const APP = 'fe4a9ed381e8e376';
+/** The link route, as the emulator's fault injection names it. */
+export const LINK = 'PUT /v1/upnext/sessions/:session_id';
 
 /** Starts one emulator on a free loopback port for the file; resets it before each test. */
 export function useEmulator(options: Parameters<typeof startEmulator>[0] = {}) {

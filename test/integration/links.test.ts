@@ -7,12 +7,10 @@ import {
   type PaketClientOptions,
   type PaketEvent,
 } from '../../src/index';
-import { PLATFORM, PUBLISHER, useEmulator } from '../helpers/emulator';
+import { APP, LINK, PLATFORM, PUBLISHER, useEmulator } from '../helpers/emulator';
 import { memoryStorage } from '../helpers/memory-storage';
 
 const env = useEmulator();
-const APP = 'fe4a9ed381e8e376';
-const LINK = 'PUT /v1/upnext/sessions/:session_id';
 
 beforeEach(() => {
   vi.stubGlobal('indexedDB', new IDBFactory());

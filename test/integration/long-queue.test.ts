@@ -6,11 +6,10 @@
 // reported one refusal twice. These hold the outbox to that.
 import { describe, expect, it } from 'vitest';
 import { type PaketEvent } from '../../src/index';
-import { PLATFORM, useEmulator } from '../helpers/emulator';
+import { APP, PLATFORM, useEmulator } from '../helpers/emulator';
 import { memoryStorage } from '../helpers/memory-storage';
 
 const env = useEmulator();
-const APP = 'fe4a9ed381e8e376';
 const offline = (() => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch;
 
 /** Storage over a Map that stores copies, as IndexedDB does. */

@@ -12,10 +12,9 @@ import {
   type PaketEvent,
   type StorageAdapter,
 } from '../../src/index';
-import { PLATFORM, PUBLISHER, useEmulator } from '../helpers/emulator';
+import { APP, PLATFORM, PUBLISHER, useEmulator } from '../helpers/emulator';
 
 const env = useEmulator();
-const APP = 'fe4a9ed381e8e376';
 
 beforeEach(() => {
   vi.stubGlobal('indexedDB', new IDBFactory());

@@ -3,11 +3,10 @@
 // and a damaged record is still repaired by the first transaction that reads it.
 import { describe, expect, it } from 'vitest';
 import { PaketNetworkError } from '../../src/index';
-import { useEmulator } from '../helpers/emulator';
+import { APP, useEmulator } from '../helpers/emulator';
 import { memoryStorage } from '../helpers/memory-storage';
 
 const env = useEmulator();
-const APP = 'fe4a9ed381e8e376';
 const offline = (() => Promise.reject(new TypeError('Failed to fetch'))) as typeof fetch;
 
 /** A storage adapter that counts the writes of the outbox record (and can fail them). */

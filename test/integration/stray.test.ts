@@ -4,11 +4,9 @@
 // never overtake what the user did since.
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { useEmulator } from '../helpers/emulator';
+import { APP, LINK, useEmulator } from '../helpers/emulator';
 
 const env = useEmulator();
-const APP = 'fe4a9ed381e8e376';
-const LINK = 'PUT /v1/upnext/sessions/:session_id';
 
 beforeEach(() => {
   vi.stubGlobal('indexedDB', new IDBFactory());
