@@ -4,6 +4,7 @@
 import { PaketError } from './errors/PaketError.js';
 import { PaketStorageError } from './errors/PaketStorageError.js';
 import type { PaketEvent } from './events.js';
+import { loadOnce, type Loader } from './load-once.js';
 import type { Coordinator } from './coordination/types.js';
 import { createOutbox } from './outbox/outbox.js';
 import type { Namespace } from './namespace.js';
@@ -37,27 +38,31 @@ export interface EngineConfig {
 
 export function createEngine(config: EngineConfig) {
   const { storage, namespace, transport, emit } = config;
-  /** Whether the localStorage fallback's outbox was looked for (and, when there, merged). */
-  let strayChecked = false;
-  /** The merge in progress; forgotten when it fails, so the next use of the outbox retries it. */
-  let merging: Promise<void> | undefined;
-  const adoptStray = (k: string): Promise<void> =>
-    (merging ??= import('./resources/repair.js')
-      .then((m) => m.adoptStray(storage, k))
-      .catch((error: unknown) => {
-        merging = undefined;
-        // Its own error, never the merge's (a timed-out write's `landed` is the merge's, not
-        // that of the caller's operation).
-        if (error instanceof PaketStorageError) {
-          throw new PaketStorageError(error.operation, error.reason, error);
-        }
-        throw new PaketError(
-          'the queue of a localStorage-fallback run could not be merged yet; try again',
-          '',
-          '',
-          { cause: error },
+  /**
+   * The merge of the localStorage fallback's outbox, when there is one (else `undefined`,
+   * once looked for). A failed merge is forgotten (loadOnce): the next use of the outbox
+   * retries it, with an error of its own meanwhile (a timed-out write's `landed` is the
+   * merge's, not that of the caller's operation).
+   */
+  let stray: Loader<void> | undefined | null = null;
+  const strayFor = (k: string): Loader<void> | undefined =>
+    storage.mirrorGet(k) === undefined
+      ? undefined
+      : loadOnce(() =>
+          import('./resources/repair.js')
+            .then((m) => m.adoptStray(storage, k))
+            .catch((error: unknown) => {
+              if (error instanceof PaketStorageError) {
+                throw new PaketStorageError(error.operation, error.reason, error);
+              }
+              throw new PaketError(
+                'the queue of a localStorage-fallback run could not be merged yet; try again',
+                '',
+                '',
+                { cause: error },
+              );
+            }),
         );
-      }));
   let legacyOutbox: Promise<unknown> | undefined;
   /** v0.1's outbox (its queue and confirmed links), under its own namespace, moves here. */
   const migrateOutbox = async (k: string): Promise<void> => {
@@ -85,10 +90,8 @@ export function createEngine(config: EngineConfig) {
     // this run reads or queues anything: that run came earlier than anything queued now. Until
     // it is merged (its code failed to load, storage failed), every use of the outbox fails
     // and tries again, so nothing queued here can be overtaken by the older queue later.
-    if (!strayChecked) {
-      if (storage.mirrorGet(k) !== undefined) await adoptStray(k);
-      strayChecked = true;
-    }
+    if (stray === null) stray = strayFor(k);
+    if (stray) await stray();
     return k;
   };
   const outbox = createOutbox({

@@ -128,8 +128,11 @@ export function createOutbox(config: OutboxConfig) {
         })
       : [];
   };
-  const unjournal = (key: string, ids: string[]): void => {
-    const rest = journal(key).filter((o) => ids.indexOf(o.id) < 0);
+  /** Removes the journal's entries that `drop` names (one read of the journal). */
+  const unjournal = (key: string, drop: (o: QueuedOperation) => boolean): void => {
+    const all = journal(key);
+    if (!all.some(drop)) return;
+    const rest = all.filter((o) => !drop(o));
     if (rest.length) storage.mirrorSet(journalKey(key), rest);
     else storage.mirrorDelete(journalKey(key));
   };
@@ -154,10 +157,7 @@ export function createOutbox(config: OutboxConfig) {
         }
         values[0] = record;
       });
-      unjournal(
-        key,
-        entries.map((o) => o.id),
-      );
+      unjournal(key, (o) => entries.some((e) => e.id === o.id));
     } catch {
       // Kept in the journal: the next start tries again.
     }
@@ -432,20 +432,13 @@ export function createOutbox(config: OutboxConfig) {
       // Queued: its journal entry goes, and so does any older one of the same target (an
       // urgent write whose transaction failed while the page lived on): the next start would
       // queue it behind this one, delivered by then, and undo the user's later word.
-      const key = knownKey;
-      const stale = key ? journal(key).filter((o) => o.id === op.id || o.target === op.target) : [];
-      if (key && stale.length) {
-        unjournal(
-          key,
-          stale.map((o) => o.id),
-        );
-      }
+      if (knownKey) unjournal(knownKey, (o) => o.id === op.id || o.target === op.target);
     } catch (error) {
       if (error instanceof PaketStorageError && error.landed) {
         // The write may still land: then it is queued after all, reported and delivered.
         void error.landed.then((landed) => {
           if (!landed) return;
-          if (journalled) unjournal(journalled, [op.id]);
+          if (journalled) unjournal(journalled, (o) => o.id === op.id);
           report('outboxQueued', op);
           schedule(0);
         });
