@@ -1,6 +1,7 @@
 import { dialectTable } from '../transport/routes.js';
 import type { Transport } from '../transport/http.js';
-import { checkIdempotencyKey, reduceAnswer } from './validate.js';
+import { PaketInputError } from '../errors/PaketInputError.js';
+import { reduceAnswer } from './answers.js';
 
 /** Options of a create call. */
 export interface CreateOptions {
@@ -40,4 +41,20 @@ export async function createObject<T>(
     idField,
     segment === 'sessions' ? fields.session : fields.publisher,
   );
+}
+
+/**
+ * An Idempotency-Key given by the app: 1 to 255 visible ASCII characters (it travels in a
+ * header, where other characters make `fetch` throw), else a `PaketInputError`.
+ */
+function checkIdempotencyKey(value: unknown, method: string, path = ''): string {
+  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(value)) {
+    throw new PaketInputError(
+      'idempotencyKey',
+      'must be 1 to 255 visible ASCII characters',
+      method,
+      path,
+    );
+  }
+  return value;
 }

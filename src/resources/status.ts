@@ -1,7 +1,7 @@
 import { PaketHttpError } from '../errors/PaketHttpError.js';
 import type { Transport } from '../transport/http.js';
 import type { PaketStatus } from '../types.js';
-import { asObject, MAX_FIELD_LENGTH } from './validate.js';
+import { asObject, MAX_FIELD_LENGTH } from './answers.js';
 
 const FIELDS = ['client_id', 'app_id', 'platform_id'] as const;
 

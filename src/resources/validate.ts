@@ -1,8 +1,7 @@
 // The one ID rule of the SDK, for IDs an app gives (profile, participant, app IDs) and IDs a
-// server gives (session_id, participant_id, context_id) alike.
-import { PaketHttpError } from '../errors/PaketHttpError.js';
+// server gives (session_id, participant_id, context_id) alike. The checks of answers that use
+// it (answers.ts) load with the network code.
 import { PaketInputError } from '../errors/PaketInputError.js';
-import type { TransportResponse } from '../transport/http.js';
 
 /** Most characters (Unicode code points) an ID may have. */
 export const MAX_ID_LENGTH = 255;
@@ -60,101 +59,4 @@ export function normalizeProfileId(value: unknown, method: string, path = ''): s
   const nfc = typeof id.normalize === 'function' ? id.normalize('NFC') : id;
   // NFC may change the length (a few characters grow): check again.
   return checkId('profileId', nfc, method, path, true);
-}
-
-/**
- * A server-given ID: `body[field]` checked by the ID rule, else a `PaketHttpError` (with the
- * answer's status, `code` `invalid_answer`) naming the field. The SDK reuses the HTTP error
- * class here: the answer is the service's, and callers already treat a 2xx without a usable
- * body as one (the outbox keeps such an operation queued).
- */
-export function checkServerId(
-  body: unknown,
-  field: string,
-  response: TransportResponse,
-  method: string,
-  path: string,
-): string {
-  const value =
-    body && typeof body === 'object' && Object.prototype.hasOwnProperty.call(body, field)
-      ? (body as Record<string, unknown>)[field]
-      : undefined;
-  const problem = idProblem(value);
-  if (problem) {
-    throw new PaketHttpError(
-      method,
-      path,
-      response.status,
-      undefined,
-      value === undefined
-        ? `HTTP ${response.status} without the documented "${field}"`
-        : `HTTP ${response.status} with an invalid "${field}" (${problem})`,
-      'invalid_answer',
-    );
-  }
-  return value as string;
-}
-
-/** `body` when it is a plain JSON object (not an array, not `null`), else `undefined`. */
-export const asObject = (body: unknown): Record<string, unknown> | undefined =>
-  body && typeof body === 'object' && !Array.isArray(body)
-    ? (body as Record<string, unknown>)
-    : undefined;
-
-/**
- * The answer's body as an object carrying a valid ID in `idField` (by the ID rule); anything
- * else is a `PaketHttpError`, so no caller ever receives `undefined` or a bad ID.
- */
-export function expectObject<T>(
-  response: TransportResponse,
-  method: string,
-  path: string,
-  idField: string,
-): T {
-  const body = asObject(response.body);
-  checkServerId(body, idField, response, method, path);
-  return body as T;
-}
-
-/**
- * An Idempotency-Key given by the app: 1 to 255 visible ASCII characters (it travels in a
- * header, where other characters make `fetch` throw), else a `PaketInputError`.
- */
-export function checkIdempotencyKey(value: unknown, method: string, path = ''): string {
-  if (typeof value !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(value)) {
-    throw new PaketInputError(
-      'idempotencyKey',
-      'must be 1 to 255 visible ASCII characters',
-      method,
-      path,
-    );
-  }
-  return value;
-}
-
-/** Most characters of a non-ID string field kept from an answer (longer ones are dropped). */
-export const MAX_FIELD_LENGTH = 1024;
-
-/**
- * The answer's body reduced to `fields` (strings of at most {@link MAX_FIELD_LENGTH}
- * characters; a field that is not one is left out), with `idField` required and checked by
- * the ID rule. A body that is not a JSON object, or lacks a valid ID, is a `PaketHttpError`
- * (`code` `invalid_answer`), so nothing malformed is ever stored.
- */
-export function reduceAnswer<T>(
-  response: TransportResponse,
-  method: string,
-  path: string,
-  idField: string,
-  fields: readonly string[],
-): T {
-  const body = asObject(response.body);
-  const out: Record<string, unknown> = {};
-  out[idField] = checkServerId(body, idField, response, method, path);
-  for (const field of fields) {
-    if (field === idField || !Object.prototype.hasOwnProperty.call(body, field)) continue;
-    const value = (body as Record<string, unknown>)[field];
-    if (typeof value === 'string' && value.length <= MAX_FIELD_LENGTH) out[field] = value;
-  }
-  return out as T;
 }

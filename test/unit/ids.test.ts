@@ -2,12 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { createPaketClient, PaketHttpError, PaketInputError } from '../../src/index';
 import { encodeSegment } from '../../src/transport/http';
-import {
-  checkId,
-  checkServerId,
-  idProblem,
-  normalizeProfileId,
-} from '../../src/resources/validate';
+import { checkServerId } from '../../src/resources/answers';
+import { checkId, idProblem, normalizeProfileId } from '../../src/resources/validate';
 import { CREDS, scriptedFetch, SESSION } from '../helpers/fake-fetch';
 import { memoryStorage } from '../helpers/memory-storage';
 
