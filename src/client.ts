@@ -2,7 +2,6 @@ import { PaketInputError } from './errors/PaketInputError.js';
 import type { PaketEvent, PaketEventHandler } from './events.js';
 import type { Engine } from './engine.js';
 import type { ParticipantsResource } from './resources/participants.js';
-import type { PlaybackTracker } from './resources/publisher/playback.js';
 import type { SessionsResource } from './resources/sessions.js';
 import { createLazyCoordinator } from './coordination/lazy.js';
 import { createNamespace } from './namespace.js';
@@ -15,7 +14,6 @@ import {
   type IdentityResource,
 } from './resources/identity.js';
 import { checkLimit } from './resources/paged.js';
-import { checkTracking } from './resources/publisher/track-check.js';
 import { checkId } from './resources/validate.js';
 import type { StorageAdapter, StorageKind } from './storage/adapter.js';
 import { createRecordStorage, KEY_PREFIX } from './storage/records.js';
@@ -393,20 +391,9 @@ export function createPaketClient<D extends Dialect = 'participants'>(
         checkLimit(o.limit, 200, 'participants.items');
         return lazyList((e) => e.items.calls.items(profileId, o));
       },
-      trackPlayback: (profileId, media, item, o) => {
-        checkTracking(profileId, media, item, o, transport.dialect);
-        let inner: PlaybackTracker | undefined;
-        let stopped = false;
-        void engine().then((e) => {
-          if (!stopped) inner = e.items.calls.trackPlayback(profileId, media, item, o);
-        });
-        return {
-          stop: () => {
-            stopped = true;
-            if (inner) inner.stop();
-          },
-        };
-      },
+      // Its argument checks load with the tracker (the item rules are not start-up code).
+      trackPlayback: async (profileId, media, item, o) =>
+        (await engine()).items.calls.trackPlayback(profileId, media, item, o),
     },
     flush: async () => (await engine()).outbox.flush(),
     pending: async () => (await (await engine()).outbox.read()).ops,

@@ -13,6 +13,6 @@ export async function publisherApp(profile, media, item) {
   if (p.putItem) await p.putItem(profile, item);
   if (p.removeItem) await p.removeItem(profile, item.content_id);
   if (p.items) for await (const i of p.items(profile, { limit: 20 })) console.log(i);
-  if (p.trackPlayback) p.trackPlayback(profile, media, item).stop();
+  if (p.trackPlayback) (await p.trackPlayback(profile, media, item)).stop();
   console.log(me);
 }

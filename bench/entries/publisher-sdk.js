@@ -8,6 +8,6 @@ export async function publisherApp(profile, media, item) {
   const me = await app.participants.ensure(profile);
   const p = app.participants;
   if (p.putItem) await p.putItem(profile, item);
-  if (p.trackPlayback) p.trackPlayback(profile, media, item).stop();
+  if (p.trackPlayback) (await p.trackPlayback(profile, media, item)).stop();
   console.log(me);
 }

@@ -252,13 +252,29 @@ export function resumeAt(t: Title): number {
   return at > 0 && at < t.duration - 10 ? at : 0;
 }
 
-/** Starts tracking a playback of `t` on `media` by the Publisher Guidelines. */
+/**
+ * Starts tracking a playback of `t` on `media` by the Publisher Guidelines (the tracker's code
+ * loads with the first one); `stop()` ends it, also when called before it started.
+ */
 export function track(t: Title, media: HTMLMediaElement): { stop(): void } {
   const next = nextOf(t);
-  return sdk.client.participants.trackPlayback(state.profileId, media, itemOf(t), {
+  const tracker = sdk.client.participants.trackPlayback(state.profileId, media, itemOf(t), {
     creditsAt: t.creditsAt,
     ...(next ? { next: itemOf(next) } : {}),
   });
+  // Stopped synchronously once running: the player unloads the media right after.
+  let running: { stop(): void } | undefined;
+  let stopped = false;
+  tracker.then(
+    (r) => (stopped ? r.stop() : (running = r)),
+    (e: unknown) => sdk.saw(e),
+  );
+  return {
+    stop: () => {
+      stopped = true;
+      if (running) running.stop();
+    },
+  };
 }
 
 export function statusLine(): { text: string; color: number } {

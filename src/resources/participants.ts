@@ -38,6 +38,9 @@ export interface ParticipantsResource<D extends Dialect = 'participants'> extend
    * 5 minutes and when the app is hidden or exits (stored synchronously, delivered at the next
    * start if need be); removed when the credits begin or 3% or less remains, then `next` as
    * `up_next_next`. No write on plain progress. Failures reach `onEvent`, never the player.
+   * Resolves once the tracker follows `media` (its code loads on the first call, with the
+   * outbox); a bad argument (media, item or options, by the item rules of `putItem`) rejects
+   * with a `PaketInputError` naming it, and nothing is tracked.
    * @param item the title's list item without `action` and `position` (`duration` may be
    *   left out: it is taken from the media).
    */
@@ -46,5 +49,5 @@ export interface ParticipantsResource<D extends Dialect = 'participants'> extend
     media: TrackedMedia,
     item: TrackedTitle,
     options?: PlaybackOptions,
-  ): PlaybackTracker;
+  ): Promise<PlaybackTracker>;
 }

@@ -38,8 +38,8 @@ function fakeMedia(duration: number) {
       target.addEventListener(t, l);
     },
     removeEventListener: (t: string, l: () => void) => target.removeEventListener(t, l),
-    /** Resolves once the tracker, which loads with the outbox's code, listens to the media. */
-    attached: () => vi.waitFor(() => expect(listeners).toBeGreaterThan(0), WAIT),
+    /** Whether anything (the tracker) listens to the media. */
+    listened: () => listeners > 0,
     to(t: number) {
       media.currentTime = t;
       target.dispatchEvent(new Event('timeupdate'));
@@ -61,11 +61,11 @@ describe('trackPlayback', () => {
     const client = app();
     const me = await client.participants.ensure('p1');
     const media = fakeMedia(1200);
-    const tracker = client.participants.trackPlayback('p1', media, TITLE, {
+    const tracker = await client.participants.trackPlayback('p1', media, TITLE, {
       creditsAt: 1150,
       next: NEXT,
     });
-    await media.attached();
+    expect(media.listened()).toBe(true); // when the call resolves, the tracker follows the media
     for (let t = 0; t <= 30; t += 0.25) media.to(t); // under 3% of 1200 s (36 s)
     await settle();
     expect(itemAt(me.participant_id, 'ep1')).toBeUndefined();
@@ -92,8 +92,8 @@ describe('trackPlayback', () => {
     const client = app();
     const me = await client.participants.ensure('p1');
     const media = fakeMedia(3600);
-    client.participants.trackPlayback('p1', media, TITLE);
-    await media.attached();
+    await client.participants.trackPlayback('p1', media, TITLE);
+    expect(media.listened()).toBe(true); // when the call resolves, the tracker follows the media
     media.to(200); // past 2 minutes: the continue item
     await vi.waitFor(
       () => expect(itemAt(me.participant_id, 'ep1')).toMatchObject({ position: 200 }),
@@ -120,10 +120,11 @@ describe('trackPlayback', () => {
     expect(Object.keys(localStorage).filter((k) => k.endsWith(':journal'))).toEqual([]);
   });
 
-  it('bad media or a bad item is a PaketInputError naming it, up front', () => {
+  it('bad media or a bad item rejects with a PaketInputError naming it, and nothing is tracked', async () => {
     const client = app();
-    const media = fakeMedia(100) as TrackedMedia;
-    const bad: [() => unknown, string][] = [
+    const fake = fakeMedia(100);
+    const media = fake as TrackedMedia;
+    const bad: [() => Promise<unknown>, string][] = [
       [() => client.participants.trackPlayback('p1', {} as TrackedMedia, TITLE), 'media'],
       [
         () =>
@@ -143,14 +144,13 @@ describe('trackPlayback', () => {
       ],
     ];
     for (const [call, name] of bad) {
-      let error: unknown;
-      try {
-        call();
-      } catch (e) {
-        error = e;
-      }
+      const error: unknown = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error, name).toBeInstanceOf(PaketInputError);
       expect((error as PaketInputError).parameter).toBe(name);
     }
+    expect(fake.listened()).toBe(false);
   });
 });

@@ -113,6 +113,7 @@ export function createItems<T>(config: ItemsConfig<T>) {
         put,
         remove: removeItem,
         prepare: () => void outbox.read().catch(() => undefined),
+        dialect,
       }),
       putItem: (profileId: string, item: PaketItemInput): Promise<void> =>
         put(profileId, item, false),

@@ -2,7 +2,8 @@
 // outbox. Its writes are the profile's putItem and removeItem; those made as the page is
 // hidden or exits are journalled synchronously (outbox.ts), so a TV switched off mid-episode
 // keeps the position even when IndexedDB cannot finish in time.
-import { checkProfileId } from '../identity.js';
+import type { Dialect } from '../../transport/dialect.js';
+import { checkTracking } from './track-check.js';
 import {
   trackPlayback as track,
   type MediaLike,
@@ -27,6 +28,8 @@ export interface PlaybackConfig {
   remove(profileId: string, contentId: string, urgent: boolean): Promise<void>;
   /** Called first: the outbox learns its key, so urgent writes can be journalled synchronously. */
   prepare(): void;
+  /** The dialect whose item rules the titles must meet. */
+  dialect: Dialect;
 }
 
 export function createPlayback(config: PlaybackConfig) {
@@ -34,16 +37,16 @@ export function createPlayback(config: PlaybackConfig) {
     profileId: string,
     media: TrackedMedia,
     item: TrackedTitle,
-    options: PlaybackOptions = {},
+    options?: PlaybackOptions,
   ): PlaybackTracker => {
-    const p = checkProfileId(profileId, 'participants.trackPlayback');
+    const p = checkTracking(profileId, media, item, options, config.dialect);
     config.prepare();
     const ignore = (): undefined => undefined; // reported by the outbox's events
     const g = globalThis as { window?: PageTarget; document?: PageTarget };
     return track(
       media,
       item,
-      options,
+      options ?? {},
       {
         put: (i, urgent) => void config.put(p, i, urgent).catch(ignore),
         remove: (id, urgent) => void config.remove(p, id, urgent).catch(ignore),

@@ -1,6 +1,6 @@
-// The checks of trackPlayback's arguments, made synchronously when it is called (the tracker
-// itself loads with the outbox): a bad media object or item is a PaketInputError up front,
-// not a write refused minutes later.
+// The checks of trackPlayback's arguments, made before the tracker starts: a bad media object
+// or item is a PaketInputError up front (the call's promise rejects), not a write refused
+// minutes later.
 import { PaketInputError } from '../../errors/PaketInputError.js';
 import type { Dialect } from '../../transport/dialect.js';
 import { checkProfileId } from '../identity.js';
@@ -50,16 +50,19 @@ export function trackProblem(
   }
 }
 
-/** Throws a `PaketInputError` naming the argument of `trackPlayback` that cannot be tracked. */
+/**
+ * The profile ID normalised to NFC; throws a `PaketInputError` naming the argument of
+ * `trackPlayback` that cannot be tracked.
+ */
 export function checkTracking(
   profileId: unknown,
   media: unknown,
   item: unknown,
   options: unknown,
   dialect: Dialect,
-): void {
+): string {
   const where = 'participants.trackPlayback';
-  checkProfileId(profileId, where);
+  const p = checkProfileId(profileId, where);
   const problem = trackProblem(media, item, options);
   if (problem) throw new PaketInputError(problem.field, problem.message, where);
   // The item rules up front, not at the first write minutes later.
@@ -86,4 +89,5 @@ export function checkTracking(
   rules(item as TrackedItem, 'up_next_continue', 'item');
   const next = (options as { next?: TrackedItem } | undefined)?.next;
   if (next) rules(next, 'up_next_next', 'options.next');
+  return p;
 }
