@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const shims = fileURLToPath(new URL('./src/shims.ts', import.meta.url));
+const objectShims = fileURLToPath(new URL('./src/shims-object.ts', import.meta.url));
 const kyBodyStub = fileURLToPath(new URL('./scripts/ky-body-stub.js', import.meta.url));
 const entry = fileURLToPath(new URL('./src/index.ts', import.meta.url));
 
@@ -81,9 +82,9 @@ export default defineConfig({
       transform: {
         inject: {
           globalThis: [shims, 'default'],
-          'Object.hasOwn': [shims, 'hasOwn'],
-          'Object.fromEntries': [shims, 'fromEntries'],
-          'Object.entries': [shims, 'entries'],
+          'Object.hasOwn': [objectShims, 'hasOwn'],
+          'Object.fromEntries': [objectShims, 'fromEntries'],
+          'Object.entries': [objectShims, 'entries'],
         },
       },
     },

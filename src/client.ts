@@ -13,8 +13,6 @@ import {
   createIdentityResource,
   type IdentityResource,
 } from './resources/identity.js';
-import { checkLimit } from './resources/paged.js';
-import { checkId } from './resources/validate.js';
 import type { StorageAdapter, StorageKind } from './storage/adapter.js';
 import { createRecordStorage, KEY_PREFIX } from './storage/records.js';
 import { DIALECTS, publisherIdField, type Dialect } from './transport/dialect.js';
@@ -142,10 +140,11 @@ export function createPaketClient<D extends Dialect = 'participants'>(
     read(options, 'baseUrl') ?? DEFAULT_BASE_URL,
     read(options, 'allowInsecureHttp'),
   );
+  const timeoutMs = num('timeoutMs', read(options, 'timeoutMs'), 10_000, 1, 2_147_483_647);
   const transport = createLazyTransport({
     baseUrl,
     credentials,
-    timeoutMs: num('timeoutMs', read(options, 'timeoutMs'), 10_000, 1, 2_147_483_647),
+    timeoutMs,
     retry: {
       limit: num('retry.limit', read(retry, 'limit', 'retry.'), 2, 0, 10, true),
       backoffLimitMs: num(
@@ -202,7 +201,6 @@ export function createPaketClient<D extends Dialect = 'participants'>(
     timeoutMs: num('storageTimeoutMs', options.storageTimeoutMs, 3000, 1, 600_000),
     emit,
   });
-  const timeoutMs = num('timeoutMs', options.timeoutMs, 10_000, 1, 2_147_483_647);
   const autoFlush = options.autoFlush !== false;
   const namespace = createNamespace({
     transport,
@@ -301,33 +299,17 @@ export function createPaketClient<D extends Dialect = 'participants'>(
     // Without autoFlush, only an ensure()'s reconcile check runs.
     if (closed || (!autoFlush && profileId === undefined)) return;
     if (engine.current) return deliver(profileId);
+    // The check loads on its own, beside the storage backend it reads with (a warm start
+    // runs it after the Session is in hand, past the ensure() that called it).
     void outboxKey()
-      .then(async (k) => {
-        const r = (await storage.get(k)) as
-          { ops?: unknown[]; reconciled?: { p: string; at: number }[] } | undefined;
-        const now = Date.now();
-        const seen =
-          profileId === undefined ||
-          reconcileEveryMs <= 0 ||
-          (!!r &&
-            Array.isArray(r.reconciled) &&
-            r.reconciled.some(
-              (x) => x.p === profileId && x.at <= now && now - x.at < reconcileEveryMs,
-            ));
-        const idle =
-          !autoFlush ||
-          ((!r || (Array.isArray(r.ops) && r.ops.length === 0)) &&
-            storage.mirrorGet(k) === undefined &&
-            storage.mirrorGet(`${k}:journal`) === undefined &&
-            !(r === undefined && (await legacyQueue())));
-        if (!idle || !seen) deliver(profileId);
+      .then((key) => {
+        storage.preload();
+        return import('./outbox/idle.js').then((m) =>
+          m.hasWork({ storage, namespace, key, profileId, autoFlush, reconcileEveryMs }),
+        );
       })
+      .then((work) => work && deliver(profileId))
       .catch(() => undefined);
-  };
-  /** v0.1's outbox, still under its own namespace (engine.ts moves it)? */
-  const legacyQueue = async (): Promise<boolean> => {
-    const old = await namespace.legacy();
-    return !!old && (await storage.get(`${KEY_PREFIX}${old}:links`)) !== undefined;
   };
   let closed = false;
   // Created: the queue a previous run left is delivered soon.
@@ -353,28 +335,16 @@ export function createPaketClient<D extends Dialect = 'participants'>(
   const client: PaketClient = {
     status: async () => (await import('./resources/status.js')).getStatus(requests),
     sessions: {
-      create: sessions.create,
-      get: sessions.get,
-      forget: (profileId, id) => sessions.forget(profileId, id),
+      ...publicCalls(sessions),
       link: later((e) => e.links.sessions.link),
       unlink: later((e) => e.links.sessions.unlink),
       remove: later((e) => e.links.sessions.remove),
       linked: later((e) => e.links.sessions.linked),
       hide: later((e) => e.hides.hide),
       unhide: later((e) => e.hides.unhide),
-      // Lists check their arguments now, and load their code on the first `next()`.
-      participants: (profileId, o = {}) => {
-        checkProfileId(profileId, 'sessions.participants');
-        checkLimit(o.limit, 50, 'sessions.participants');
-        return lazyList((e) => e.links.sessions.participants(profileId, o));
-      },
-      upNext: (profileId, o = {}) => {
-        checkProfileId(profileId, 'sessions.upNext');
-        checkLimit(o.limit, 200, 'sessions.upNext');
-        if (o.participantId !== undefined)
-          checkId('participantId', o.participantId, 'sessions.upNext');
-        return lazyList((e) => e.links.sessions.upNext(profileId, o));
-      },
+      // Lists load their code, and check their arguments, on the first `next()`.
+      participants: (profileId, o) => lazyList((e) => e.links.sessions.participants(profileId, o)),
+      upNext: (profileId, o) => lazyList((e) => e.links.sessions.upNext(profileId, o)),
       ensure: (profileId) =>
         sessions.ensure(profileId).then((session) => {
           wake(checkProfileId(profileId ?? 'default', 'sessions.ensure'));
@@ -386,11 +356,7 @@ export function createPaketClient<D extends Dialect = 'participants'>(
       putItem: later((e) => e.items.calls.putItem),
       removeItem: later((e) => e.items.calls.removeItem),
       leaveSessions: later((e) => e.items.calls.leaveSessions),
-      items: (profileId, o = {}) => {
-        checkProfileId(profileId, 'participants.items');
-        checkLimit(o.limit, 200, 'participants.items');
-        return lazyList((e) => e.items.calls.items(profileId, o));
-      },
+      items: (profileId, o) => lazyList((e) => e.items.calls.items(profileId, o)),
       // Its argument checks load with the tracker (the item rules are not start-up code).
       trackPlayback: async (profileId, media, item, o) =>
         (await engine()).items.calls.trackPlayback(profileId, media, item, o),

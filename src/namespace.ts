@@ -6,7 +6,7 @@
 import type { PaketEvent } from './events.js';
 import type { RecordStorage } from './storage/records.js';
 import { KEY_PREFIX } from './storage/records.js';
-import { hashText } from './transport/encoding.js';
+import { hashText } from './transport/hash.js';
 import type { Transport } from './transport/http.js';
 
 export interface Namespace {

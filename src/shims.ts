@@ -15,25 +15,3 @@ const root: typeof globalThis =
       : (Function('return this')() as typeof globalThis);
 
 export default root;
-
-const O = Object as unknown as {
-  hasOwn?: (object: object, key: PropertyKey) => boolean;
-  fromEntries?: typeof Object.fromEntries;
-  entries?: typeof Object.entries;
-};
-
-export const hasOwn: (object: object, key: PropertyKey) => boolean =
-  O.hasOwn ?? ((object, key) => Object.prototype.hasOwnProperty.call(object, key));
-
-export const fromEntries: typeof Object.fromEntries =
-  O.fromEntries ??
-  (<T>(entries: Iterable<readonly [PropertyKey, T]>) => {
-    const out: Record<PropertyKey, T> = {};
-    for (const [key, value] of entries) out[key] = value;
-    return out;
-  });
-
-export const entries: typeof Object.entries =
-  O.entries ??
-  (<T>(object: Record<string, T>): [string, T][] =>
-    Object.keys(object).map((key): [string, T] => [key, object[key] as T]));

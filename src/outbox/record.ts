@@ -1,7 +1,7 @@
 // The outbox's stored record and the pure functions that change it. Everything keyed by
 // user data (profile, participant and content IDs) lives in arrays of entries, never as
 // object keys: a profile named `__proto__` or `constructor` is data like any other.
-import { hashText } from '../transport/encoding.js';
+import { hashText } from '../transport/hash.js';
 import type { PaketSessionParticipant } from '../types.js';
 
 /** An operation waiting in the outbox. */

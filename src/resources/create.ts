@@ -1,5 +1,6 @@
 import { dialectTable } from '../transport/routes.js';
 import type { Transport } from '../transport/http.js';
+import { pathShower } from '../transport/encoding.js';
 import { PaketInputError } from '../errors/PaketInputError.js';
 import { reduceAnswer } from './answers.js';
 
@@ -25,7 +26,7 @@ export async function createObject<T>(
   options: CreateOptions = {},
 ): Promise<T> {
   const segments = [segment];
-  const path = transport.displayPath(segments);
+  const path = pathShower(transport.baseUrl)(segments);
   const key = options.idempotencyKey;
   if (key !== undefined) checkIdempotencyKey(key, 'POST', path);
   const response = await transport.request({

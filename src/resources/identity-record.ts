@@ -4,7 +4,7 @@
 import type { PaketEvent } from '../events.js';
 import type { Coordinator } from '../coordination/types.js';
 import { KEY_PREFIX, type RecordStorage } from '../storage/records.js';
-import { hashText } from '../transport/encoding.js';
+import { hashText } from '../transport/hash.js';
 import type { Transport } from '../transport/http.js';
 
 export type IdentityKind = 'session' | 'participant';

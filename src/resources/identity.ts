@@ -103,63 +103,16 @@ export function createIdentityResource<T>(
     return record;
   };
 
-  /** Writes the mirror unless it holds a newer generation already. */
-  const mirrorPut = (key: string, record: IdentityRecord<T>): void => {
-    const { record: m } = parse(storage.mirrorGet(key), key);
-    if (!m || m.gen <= record.gen) storage.mirrorSet(key, record);
-  };
-
-  /** Makes `record` the one this instance uses; reports a replacement of the object in use. */
-  const adopt = (profileId: string, key: string, record: IdentityRecord<T>): void => {
-    const before = known.get(key);
-    if (before && before.gen >= record.gen) return;
-    if (record.state === 'done') known.set(key, record);
-    else known.delete(key);
-    mirrorPut(key, record);
-    if (before && before.object && record.object && idOf(before.object) !== idOf(record.object)) {
-      emit({
-        type: 'sessionReplaced',
-        profileId,
-        previousSessionId: idOf(before.object),
-        sessionId: idOf(record.object),
-      });
-    }
-  };
-
-  /**
-   * After a warm start from the mirror: the durable record is read; IndexedDB gets the
-   * mirror's record when it holds an older generation or none, and the instance moves to a
-   * newer generation found there.
-   */
-  const verify = async (
-    profileId: string,
-    key: string,
-    m: IdentityRecord<T> | undefined,
-  ): Promise<IdentityRecord<T> | undefined> => {
-    let bad = false;
-    const durable = await storage.transact([key], (values) => {
-      const parsed = parse(values[0], key);
-      bad = parsed.bad;
-      const r = parsed.record;
-      // Behind the mirror: IndexedDB lost, a final write that failed, or a run on the
-      // localStorage fallback that replaced the object. (A hand-edited or copied mirror
-      // fails its checksum or namespace and never gets here.)
-      if (m && (!r || r.gen < m.gen)) {
-        values[0] = m;
-        return m;
-      }
-      return r;
-    });
-    if (bad) discarded(profileId);
-    if (durable && durable !== m && (!m || durable.gen !== m.gen || durable.sum !== m.sum)) {
-      adopt(profileId, key, durable);
-    }
-    return durable;
-  };
+  /** The durable record's side (verify, adopt), loaded after a warm start has its object. */
+  const sync = loadOnce(() =>
+    import('./identity-sync.js').then((m) =>
+      m.identitySync<T>({ config, known, idOf, parse, discarded }),
+    ),
+  );
 
   /** The write side (create, migrate, retire) loads on first need: a warm start never runs it. */
   const writer = loadOnce(() =>
-    import('./identity-write.js').then((m) =>
+    Promise.all([import('./identity-write.js'), sync()]).then(([m, s]) =>
       m.identityWrites<T>({
         config,
         segment,
@@ -167,8 +120,8 @@ export function createIdentityResource<T>(
         idOf,
         parse,
         keyOf,
-        adopt,
-        mirrorPut,
+        adopt: s.adopt,
+        mirrorPut: s.mirrorPut,
         discarded,
       }),
     ),
@@ -205,7 +158,12 @@ export function createIdentityResource<T>(
     if (m && m.state === 'done') {
       known.set(key, m);
       // Off the start-up path: opening IndexedDB costs more than the whole warm start.
-      setTimeout(() => void verify(profileId, key, m).catch(() => undefined), 200);
+      setTimeout(() => {
+        storage.preload(); // loads beside the check's own code
+        void sync()
+          .then((s) => s.verify(profileId, key, m))
+          .catch(() => undefined);
+      }, 200);
       return m.object as T;
     }
     return lockedCreate(profileId, key);
@@ -216,7 +174,8 @@ export function createIdentityResource<T>(
     async current(profileId, make) {
       const key = await keyOf(profileId);
       // What this instance uses (or the mirror) heals a durable record that is behind it.
-      const r = await verify(profileId, key, known.get(key) ?? fromMirror(key, profileId));
+      const s = await sync();
+      const r = await s.verify(profileId, key, known.get(key) ?? fromMirror(key, profileId));
       if (r && r.state === 'done') return r.object as T;
       // A removed profile gets a new Session only from an operation queued after the removal
       // (the removal dropped every earlier one in the same transaction).

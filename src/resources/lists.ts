@@ -2,6 +2,7 @@
 // items), loaded on demand: an app that never lists does not download this code.
 import { PaketHttpError } from '../errors/PaketHttpError.js';
 import type { Transport } from '../transport/http.js';
+import { pathShower } from '../transport/encoding.js';
 import { isStatus } from './failures.js';
 
 /** Most characters of a string `next_key` the SDK sends back. */
@@ -33,7 +34,7 @@ export function listIterator<T>(source: ListSource, limit: number | undefined): 
     const query = { limit, next_key: started ? nextKey : undefined };
     const get = async (segments: string[]) => {
       const response = await source.transport.request({ method: 'GET', segments, query });
-      return { ...response, path: source.transport.displayPath(segments) };
+      return { ...response, path: pathShower(source.transport.baseUrl)(segments) };
     };
     const segments = await source.open();
     try {

@@ -28,7 +28,11 @@ export interface ParticipantsResource<D extends Dialect = 'participants'> extend
   putItem(profileId: string, item: PaketItemInput): Promise<void>;
   /** Removes an item (P2); queued like {@link ParticipantsResource.putItem}. A 404 is done too. Nothing stored for the profile: resolves, creating nothing. */
   removeItem(profileId: string, contentId: string): Promise<void>;
-  /** The profile's own items as the service has them (P3), an async iterable following `next_key` (`limit`: page size, 1 to 200). */
+  /**
+   * The profile's own items as the service has them (P3), an async iterable following
+   * `next_key` (`limit`: page size, 1 to 200). Its arguments are checked at the first `next()`
+   * (a `PaketInputError`, before any request).
+   */
   items(profileId: string, options?: { limit?: number }): AsyncIterable<PaketListItem>;
   /** Detaches the profile's Participant from every Session (P4): for a sign-out or a deleted account. Queued like a put. */
   leaveSessions(profileId: string): Promise<void>;

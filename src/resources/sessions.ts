@@ -34,7 +34,11 @@ export interface SessionsResource<
   unlink: Links['sessions']['unlink'];
   /** Deletes the profile's Session at the service (`DELETE /v1/upnext/sessions/{session_id}`), then forgets it, its links and its queued operations. */
   remove: Links['sessions']['remove'];
-  /** The Participants linked to the profile's Session, as an async iterable that follows `next_key` (`limit`: page size, 1 to 50). */
+  /**
+   * The Participants linked to the profile's Session, as an async iterable that follows
+   * `next_key` (`limit`: page size, 1 to 50). Its code loads, and its arguments are checked, at
+   * the first `next()`: a bad one rejects it with a `PaketInputError`, before any request.
+   */
   participants(
     profileId: string,
     options?: { limit?: number },
@@ -42,6 +46,7 @@ export interface SessionsResource<
   /**
    * The profile's Up Next list, as an async iterable that follows `next_key` (`limit`: page
    * size, 1 to 200): every linked app's items (S3), or with `participantId` one app's (S4).
+   * Its arguments are checked at the first `next()`, as `participants()`'s are.
    */
   upNext(
     profileId: string,

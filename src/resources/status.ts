@@ -1,5 +1,6 @@
 import { PaketHttpError } from '../errors/PaketHttpError.js';
 import type { Transport } from '../transport/http.js';
+import { pathShower } from '../transport/encoding.js';
 import type { PaketStatus } from '../types.js';
 import { asObject, MAX_FIELD_LENGTH } from './answers.js';
 
@@ -12,7 +13,7 @@ const FIELDS = ['client_id', 'app_id', 'platform_id'] as const;
  */
 export async function getStatus(transport: Transport): Promise<PaketStatus> {
   const response = await transport.request({ method: 'GET', segments: [] });
-  const path = transport.displayPath([]);
+  const path = pathShower(transport.baseUrl)([]);
   const body = asObject(response.body);
   const message = body?.message;
   if (!body || typeof message !== 'string' || message.length > MAX_FIELD_LENGTH) {

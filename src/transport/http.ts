@@ -78,8 +78,8 @@ export interface TransportResponse {
 export interface Transport {
   /** The dialect this transport speaks. */
   readonly dialect: Dialect;
-  /** The path a spec names, as errors show it (for example `/v1/sessions`). */
-  displayPath(segments: readonly string[]): string;
+  /** The API's base URL, without a trailing `/` (the paths errors show: `pathShower`). */
+  readonly baseUrl: string;
   request(spec: RequestSpec): Promise<TransportResponse>;
   /**
    * A short opaque name for this API base URL, username, dialect and test-or-live secret,
@@ -349,7 +349,7 @@ export function createTransport(config: TransportConfig): Transport {
 
   return {
     dialect,
-    displayPath,
+    baseUrl: config.baseUrl,
     namespace: async () => {
       const { username, password } = await credentials('', '');
       return namespaceOf(config.baseUrl, username, dialect, isTestSecret(password));

@@ -1,11 +1,10 @@
-// The transport as the start-up code holds it: the dialect, the paths errors show and the
+// The transport as the start-up code holds it: the dialect, the base URL and the
 // namespace of static credentials answer here, while ky, the HTTP client, signing and
 // retries (http.ts) load on the first request. A warm start, which sends none, never
 // downloads or parses them.
 import { loadOnce } from '../load-once.js';
 import type { Dialect } from './dialect.js';
 import { checkCredentials } from './credentials.js';
-import { pathShower } from './encoding.js';
 import type { Transport, TransportConfig } from './http.js';
 import { isTestSecret, legacyNamespaceOf, namespaceOf } from './namespace.js';
 
@@ -17,7 +16,7 @@ export function createLazyTransport(config: TransportConfig & { dialect: Dialect
   const fixed = typeof credentials === 'function' ? undefined : checkCredentials(credentials, true);
   return {
     dialect,
-    displayPath: pathShower(baseUrl),
+    baseUrl,
     request: async (spec) => (await load()).request(spec),
     preload: () => void load().catch(() => undefined),
     namespace: async () =>

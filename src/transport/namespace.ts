@@ -1,5 +1,5 @@
 import type { Dialect } from './dialect.js';
-import { hashText } from './encoding.js';
+import { hashText } from './hash.js';
 
 /** `true` for a test secret (Paket's test secrets start with `test_sk`). */
 export const isTestSecret = (secret: string): boolean => secret.indexOf('test_sk') === 0;

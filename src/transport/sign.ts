@@ -1,4 +1,5 @@
-import { toHex, utf8Binary } from './encoding.js';
+import { toHex } from './encoding.js';
+import { utf8Binary } from './hash.js';
 import { hmacSha256 } from './sha256.js';
 
 /** UTF-8 bytes of a string (here, in the chunk loaded on demand, as only signing needs them). */

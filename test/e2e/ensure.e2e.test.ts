@@ -67,8 +67,15 @@ describe('sessions.ensure() in Chromium with real IndexedDB', () => {
     }, env.emu.url);
     expect(warm.id).toBe(first.id);
     expect(warm.atAnswer).toEqual(['core.js', 'paket-tv-sdk.js']);
-    // Then the storage backends (the durable check) load, and no network code.
-    expect(warm.after).toEqual(['backend.js', 'core.js', 'paket-tv-sdk.js']);
+    // Then the storage backends, the durable record's check and the outbox's idle check load,
+    // and no network code.
+    expect(warm.after).toEqual([
+      'backend.js',
+      'core.js',
+      'identity-sync.js',
+      'idle.js',
+      'paket-tv-sdk.js',
+    ]);
     expect(env.emu.log.length).toBe(requests);
     expect(await page.evaluate(() => JSON.stringify({ ...localStorage }))).toBe(before);
     await context.close();

@@ -234,8 +234,17 @@ describe('link, unlink, lists, remove', () => {
     await expect(
       client.sessions.link('', { appId: APP, participantId: 'p' }),
     ).rejects.toBeInstanceOf(PaketInputError);
-    expect(() => client.sessions.participants('default', { limit: 51 })).toThrow(PaketInputError);
-    expect(() => client.sessions.upNext('default', { limit: 0 })).toThrow(PaketInputError);
+    // A list checks its arguments at its first next(), before any request.
+    const first = (list: AsyncIterable<unknown>) => list[Symbol.asyncIterator]().next();
+    await expect(first(client.sessions.participants('default', { limit: 51 }))).rejects.toThrow(
+      PaketInputError,
+    );
+    await expect(first(client.sessions.upNext('default', { limit: 0 }))).rejects.toThrow(
+      PaketInputError,
+    );
+    await expect(
+      first(client.sessions.upNext('default', { participantId: 'a/b' })),
+    ).rejects.toThrow(PaketInputError);
     expect(env.emu.log).toHaveLength(0);
   });
 
