@@ -4,6 +4,12 @@ import { PaketHttpError } from '../errors/PaketHttpError.js';
 import type { TransportResponse } from '../transport/http.js';
 import { idProblem } from './validate.js';
 
+/** `body` when it is a plain JSON object (not an array, not `null`), else `undefined`. */
+export const asObject = (body: unknown): Record<string, unknown> | undefined =>
+  body && typeof body === 'object' && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : undefined;
+
 /**
  * A server-given ID: `body[field]` checked by the ID rule, else a `PaketHttpError` (with the
  * answer's status, `code` `invalid_answer`) naming the field. The SDK reuses the HTTP error
@@ -17,10 +23,8 @@ export function checkServerId(
   method: string,
   path: string,
 ): string {
-  const value =
-    body && typeof body === 'object' && Object.prototype.hasOwnProperty.call(body, field)
-      ? (body as Record<string, unknown>)[field]
-      : undefined;
+  const o = asObject(body);
+  const value = o && Object.prototype.hasOwnProperty.call(o, field) ? o[field] : undefined;
   const problem = idProblem(value);
   if (problem) {
     throw new PaketHttpError(
@@ -36,12 +40,6 @@ export function checkServerId(
   }
   return value as string;
 }
-
-/** `body` when it is a plain JSON object (not an array, not `null`), else `undefined`. */
-export const asObject = (body: unknown): Record<string, unknown> | undefined =>
-  body && typeof body === 'object' && !Array.isArray(body)
-    ? (body as Record<string, unknown>)
-    : undefined;
 
 /** Most characters of a non-ID string field kept from an answer (longer ones are dropped). */
 export const MAX_FIELD_LENGTH = 1024;
