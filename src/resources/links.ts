@@ -22,7 +22,7 @@ import type {
 import { checkProfileId } from './identity.js';
 import { isStatus, keptFor } from './failures.js';
 import { reconcileDue, type LinkConfig, type LinkInternals } from './link-state.js';
-import { checkLimit, pagedList } from './paged.js';
+import { checkLimit, listOptions, pagedList } from './paged.js';
 import { checkId as checkIdRule } from './validate.js';
 
 export type { QueuedOperation } from '../outbox/record.js';
@@ -274,22 +274,23 @@ export function createLinks(config: LinkConfig) {
 
       participants(
         profileId: string,
-        options: { limit?: number } = {},
+        options?: { limit?: number },
       ): AsyncIterable<PaketLinkedParticipant> {
         const where = 'sessions.participants';
         const p = checkProfileId(profileId, where);
-        return sessionList(p, 'linked', checkLimit(options.limit, 50, where));
+        return sessionList(p, 'linked', checkLimit(listOptions(options, where).limit, 50, where));
       },
 
       upNext(
         profileId: string,
-        options: { participantId?: string; limit?: number } = {},
+        options?: { participantId?: string; limit?: number },
       ): AsyncIterable<PaketListItem> {
         const where = 'sessions.upNext';
         const p = checkProfileId(profileId, where);
-        const limit = checkLimit(options.limit, 200, where);
-        if (options.participantId === undefined) return sessionList(p, 'upNext', limit);
-        const publisher = checkId('participantId', options.participantId, where);
+        const o = listOptions(options, where);
+        const limit = checkLimit(o.limit, 200, where);
+        if (o.participantId === undefined) return sessionList(p, 'upNext', limit);
+        const publisher = checkId('participantId', o.participantId, where);
         return sessionList(p, 'appList', limit, publisher);
       },
 

@@ -18,6 +18,15 @@ export function checkLimit(value: unknown, max: number, where: string): number |
   return value as number | undefined;
 }
 
+/** A list call's options: an object, or `undefined` (none), else a `PaketInputError`. */
+export function listOptions<T extends object>(options: T | undefined, where: string): T {
+  if (options === undefined) return {} as T;
+  if (!options || typeof options !== 'object') {
+    throw new PaketInputError('options', 'must be an object', where);
+  }
+  return options;
+}
+
 /** An async iterable over every item of the list `source` reads, `limit` per page. */
 export const pagedList = <T>(source: ListSource, limit: number | undefined): AsyncIterable<T> =>
   ({

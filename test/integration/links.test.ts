@@ -245,6 +245,15 @@ describe('link, unlink, lists, remove', () => {
     await expect(
       first(client.sessions.upNext('default', { participantId: 'a/b' })),
     ).rejects.toThrow(PaketInputError);
+    await expect(first(client.sessions.upNext('default', null as never))).rejects.toThrow(
+      PaketInputError,
+    );
+    await expect(first(client.sessions.participants('default', 5 as never))).rejects.toThrow(
+      PaketInputError,
+    );
+    await expect(first(client.participants.items('default', null as never))).rejects.toThrow(
+      PaketInputError,
+    );
     expect(env.emu.log).toHaveLength(0);
   });
 

@@ -12,7 +12,7 @@ import { route } from '../../transport/routes.js';
 import type { Transport } from '../../transport/http.js';
 import type { PaketListItem } from '../../types.js';
 import { isStatus, keptFor } from '../failures.js';
-import { checkLimit, pagedList } from '../paged.js';
+import { checkLimit, listOptions, pagedList } from '../paged.js';
 import { checkId } from '../validate.js';
 import { checkItem, type PaketItemInput } from './item.js';
 import { createPlayback } from './playback.js';
@@ -119,10 +119,10 @@ export function createItems<T>(config: ItemsConfig<T>) {
         put(profileId, item, false),
       removeItem: (profileId: string, contentId: string): Promise<void> =>
         removeItem(profileId, contentId),
-      items(profileId: string, options: { limit?: number } = {}): AsyncIterable<PaketListItem> {
+      items(profileId: string, options?: { limit?: number }): AsyncIterable<PaketListItem> {
         const where = 'participants.items';
         const p = checkProfileId(profileId, where);
-        const limit = checkLimit(options.limit, 200, where);
+        const limit = checkLimit(listOptions(options, where).limit, 200, where);
         return pagedList(
           {
             transport,
