@@ -26,7 +26,8 @@ function eager(graph: ModuleGraph): Set<string> {
 }
 
 // Stage one of the SDK build (scripts/build.mjs runs it): bundle src/ with its dependencies
-// at ES2022, replacing the globals old TV engines lack with src/shims.ts. Stage two lowers
+// at ES2022, replacing the globals old TV engines lack with src/shims.ts (globalThis) and
+// src/shims-object.ts (Object.hasOwn, fromEntries, entries). Stage two lowers
 // the syntax with Babel (Chromium 63 for the modern build, ES5 for the legacy one).
 export default defineConfig({
   plugins: [

@@ -8,11 +8,8 @@ import { createNamespace } from './namespace.js';
 import { loadOnce } from './load-once.js';
 import type { FlushResult } from './outbox/outbox.js';
 import type { QueuedOperation } from './outbox/record.js';
-import {
-  checkProfileId,
-  createIdentityResource,
-  type IdentityResource,
-} from './resources/identity.js';
+import type { StartingTracker, TrackerHandle } from './resources/publisher/playback.js';
+import { createIdentityResource, type IdentityResource } from './resources/identity.js';
 import type { StorageAdapter, StorageKind } from './storage/adapter.js';
 import { createRecordStorage, KEY_PREFIX } from './storage/records.js';
 import { DIALECTS, publisherIdField, type Dialect } from './transport/dialect.js';
@@ -241,6 +238,8 @@ export function createPaketClient<D extends Dialect = 'participants'>(
     ...identity,
     kind: 'session',
     idField: 'session_id',
+    // After each: the queue a previous run left, and the profile's reconcile when due.
+    ensured: (profileId) => wake(profileId),
   });
   const participants = createIdentityResource<PaketParticipant>({
     ...identity,
@@ -284,9 +283,9 @@ export function createPaketClient<D extends Dialect = 'participants'>(
       pick(await engine())(...args);
 
   /**
-   * Loads the engine and delivers, when the stored queue (or the journal of urgent writes,
-   * or a fallback run's stray outbox) holds anything, or a profile's reconcile is due.
-   * Otherwise (a warm start) it reads and writes nothing more and loads nothing.
+   * Loads the engine and has it deliver the queue and reconcile the profile when due. `wake`
+   * calls it when the engine is loaded already, or when the idle check (outbox/idle.ts) finds
+   * work: a warm start with none loads that check and the storage backends, nothing more.
    */
   const deliver = (profileId?: string): void =>
     void engine()
@@ -297,7 +296,7 @@ export function createPaketClient<D extends Dialect = 'participants'>(
       .catch(() => undefined); // a chunk that failed to load: the next wake tries again
   const wake = (profileId?: string): void => {
     // Without autoFlush, only an ensure()'s reconcile check runs.
-    if (closed || (!autoFlush && profileId === undefined)) return;
+    if (closed || (!autoFlush && (profileId === undefined || reconcileEveryMs <= 0))) return;
     if (engine.current) return deliver(profileId);
     // The check loads on its own, beside the storage backend it reads with (a warm start
     // runs it after the Session is in hand, past the ensure() that called it).
@@ -345,11 +344,6 @@ export function createPaketClient<D extends Dialect = 'participants'>(
       // Lists load their code, and check their arguments, on the first `next()`.
       participants: (profileId, o) => lazyList((e) => e.links.sessions.participants(profileId, o)),
       upNext: (profileId, o) => lazyList((e) => e.links.sessions.upNext(profileId, o)),
-      ensure: (profileId) =>
-        sessions.ensure(profileId).then((session) => {
-          wake(checkProfileId(profileId ?? 'default', 'sessions.ensure'));
-          return session;
-        }),
     },
     participants: {
       ...publicCalls(participants),
@@ -358,8 +352,15 @@ export function createPaketClient<D extends Dialect = 'participants'>(
       leaveSessions: later((e) => e.items.calls.leaveSessions),
       items: (profileId, o) => lazyList((e) => e.items.calls.items(profileId, o)),
       // Its argument checks load with the tracker (the item rules are not start-up code).
-      trackPlayback: async (profileId, media, item, o) =>
-        (await engine()).items.calls.trackPlayback(profileId, media, item, o),
+      // The promise is the handle: stop() works at once, and the tracker, once started,
+      // replaces it with its own.
+      trackPlayback: (...args) => {
+        const handle = engine().then((e) =>
+          e.items.calls.trackPlayback(handle, ...args),
+        ) as StartingTracker & TrackerHandle;
+        handle.stop = () => void (handle.stopped = true);
+        return handle;
+      },
     },
     flush: async () => (await engine()).outbox.flush(),
     pending: async () => (await (await engine()).outbox.read()).ops,

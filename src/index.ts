@@ -9,6 +9,7 @@ export type { HideInput } from './resources/hides.js';
 export type {
   PlaybackOptions,
   PlaybackTracker,
+  StartingTracker,
   TrackedMedia,
   TrackedTitle,
 } from './resources/publisher/playback.js';

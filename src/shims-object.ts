@@ -1,4 +1,4 @@
-// Stand-ins for the newer Object functions ky and the SDK use, injected at build time in place
+// Stand-ins for the newer Object functions ky uses, injected at build time in place
 // of the globals (see vite.config.ts and src/shims.ts, kept apart so that the start-up code,
 // which needs only the global object, does not carry them): `Object.entries` arrived in
 // Chromium 54, `Object.fromEntries` in 73, `Object.hasOwn` in 93. This module must not name

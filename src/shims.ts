@@ -1,8 +1,8 @@
-// Stand-ins for the few newer built-ins the SDK and ky use, injected at build time in place
-// of the globals (see vite.config.ts): old TV engines get them without the SDK changing any
-// global the host app sees. `Object.entries` arrived in Chromium 54, `globalThis` in 71,
-// `Object.fromEntries` in 73, `Object.hasOwn` in 93. This module must not name those globals
-// itself (they would be replaced by itself), hence the indirect lookups.
+// The stand-in for `globalThis` (Chromium 71), injected at build time in place of the global
+// (see vite.config.ts): old TV engines get it without the SDK changing any global the host
+// app sees. The `Object` stand-ins ky needs are src/shims-object.ts, apart so that the
+// start-up code does not carry them. This module must not name `globalThis` itself (it would
+// be replaced by itself), hence the indirect lookup.
 
 declare const self: typeof globalThis | undefined;
 declare const global: typeof globalThis | undefined;

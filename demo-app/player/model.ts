@@ -254,7 +254,7 @@ export function resumeAt(t: Title): number {
 
 /**
  * Starts tracking a playback of `t` on `media` by the Publisher Guidelines (the tracker's code
- * loads with the first one); `stop()` ends it, also when called before it started.
+ * loads with the first one); `stop()` ends it, and before it started keeps it from starting.
  */
 export function track(t: Title, media: HTMLMediaElement): { stop(): void } {
   const next = nextOf(t);
@@ -262,19 +262,8 @@ export function track(t: Title, media: HTMLMediaElement): { stop(): void } {
     creditsAt: t.creditsAt,
     ...(next ? { next: itemOf(next) } : {}),
   });
-  // Stopped synchronously once running: the player unloads the media right after.
-  let running: { stop(): void } | undefined;
-  let stopped = false;
-  tracker.then(
-    (r) => (stopped ? r.stop() : (running = r)),
-    (e: unknown) => sdk.saw(e),
-  );
-  return {
-    stop: () => {
-      stopped = true;
-      if (running) running.stop();
-    },
-  };
+  tracker.catch((e: unknown) => sdk.saw(e));
+  return tracker;
 }
 
 export function statusLine(): { text: string; color: number } {

@@ -37,6 +37,8 @@ export interface IdentityConfig {
   idField: string;
   /** The longest a call waits for another instance's create, in ms. */
   waitMs: number;
+  /** Called with the profile ID (normalised) after each `ensure()` that succeeds. */
+  ensured?: (profileId: string) => void;
 }
 
 /** A generation-checked change of the profile's record to `state` (see `IdentityInternals.retire`). */

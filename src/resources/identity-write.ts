@@ -2,8 +2,8 @@
 // the create under the profile's lock (a pending claim with its Idempotency-Key, the POST,
 // the conditional final store), the move of a v0.1 record to this namespace, and the
 // generation-checked retire that forget and remove use. The record's rules are in
-// identity-record.ts; identity.ts (the read side) passes in this instance's copy and how it
-// changes (adopt, the mirror).
+// identity-record.ts; identity.ts (the read side) passes in this instance's copy, and
+// identity-sync.ts how it changes (adopt, the mirror).
 import { BUSY } from '../coordination/types.js';
 import { PaketStorageError } from '../errors/PaketStorageError.js';
 import { KEY_PREFIX } from '../storage/records.js';

@@ -49,8 +49,7 @@ export interface IdentityResource<T> {
 }
 
 /** Checks a profile ID (the SDK's ID rule) and returns it normalised to NFC. */
-export const checkProfileId = (profileId: unknown, where: string): string =>
-  normalizeProfileId(profileId, where);
+export const checkProfileId: (profileId: unknown, where: string) => string = normalizeProfileId;
 
 /** What identity exposes to the resources that change its record with their own in one transaction. */
 export interface IdentityInternals<T> {
@@ -194,14 +193,11 @@ export function createIdentityResource<T>(
     internals,
     create: (options) => writer().then((w) => w.create(options)),
 
-    ensure(profileId = 'default') {
-      let id: string;
-      try {
-        id = checkProfileId(profileId, method);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      return once(id, () => ensure(id));
+    async ensure(profileId = 'default') {
+      const id = checkProfileId(profileId, method);
+      const object = await once(id, () => ensure(id));
+      if (config.ensured) config.ensured(id);
+      return object;
     },
 
     async get(profileId = 'default') {

@@ -4,7 +4,7 @@ import type { IdentityResource } from './identity.js';
 import type { PaketItemInput } from './publisher/item.js';
 import type {
   PlaybackOptions,
-  PlaybackTracker,
+  StartingTracker,
   TrackedMedia,
   TrackedTitle,
 } from './publisher/playback.js';
@@ -42,9 +42,13 @@ export interface ParticipantsResource<D extends Dialect = 'participants'> extend
    * 5 minutes and when the app is hidden or exits (stored synchronously, delivered at the next
    * start if need be); removed when the credits begin or 3% or less remains, then `next` as
    * `up_next_next`. No write on plain progress. Failures reach `onEvent`, never the player.
-   * Resolves once the tracker follows `media` (its code loads on the first call, with the
-   * outbox); a bad argument (media, item or options, by the item rules of `putItem`) rejects
-   * with a `PaketInputError` naming it, and nothing is tracked.
+   * Returns the promise of the tracker, which resolves once it follows `media` (its code loads
+   * on the first call, with the outbox), with `stop()` on it usable at once: a stop before the
+   * tracker started means it never starts (nothing is read from the media or written), so a
+   * player that closes at once and reuses its media element for another title is safe. A bad
+   * argument (media, item or options, by the item rules of `putItem`) rejects it with a
+   * `PaketInputError` naming it, and code that could not load with a `PaketNetworkError`;
+   * nothing is tracked then.
    * @param item the title's list item without `action` and `position` (`duration` may be
    *   left out: it is taken from the media).
    */
@@ -53,5 +57,5 @@ export interface ParticipantsResource<D extends Dialect = 'participants'> extend
     media: TrackedMedia,
     item: TrackedTitle,
     options?: PlaybackOptions,
-  ): Promise<PlaybackTracker>;
+  ): StartingTracker;
 }

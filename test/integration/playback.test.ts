@@ -153,4 +153,61 @@ describe('trackPlayback', () => {
     }
     expect(fake.listened()).toBe(false);
   });
+
+  // A player closed while the tracker's code loads, its one media element already playing the
+  // next title: the first title's item must be left as it was.
+  it('stopped before it started, it never starts: nothing is written for the title it was given', async () => {
+    const client = app();
+    const me = await client.participants.ensure('p1');
+    const media = fakeMedia(1200);
+    const pending = client.participants.trackPlayback('p1', media, TITLE);
+    pending.stop(); // the player closes at once
+    media.currentTime = 1000; // the element now plays another title, resumed
+    media.duration = 1800;
+    const tracker = await pending;
+    expect(media.listened()).toBe(false);
+    tracker.stop();
+    await client.flush();
+    expect(itemAt(me.participant_id, 'ep1')).toBeUndefined();
+  });
+
+  it("stopped before it started, it does not remove the title's existing item either", async () => {
+    const client = app();
+    const me = await client.participants.ensure('p1');
+    const title = { ...TITLE, duration: 1200 };
+    await client.participants.putItem('p1', {
+      ...title,
+      action: 'up_next_continue',
+      position: 500,
+    });
+    await client.flush();
+    const media = fakeMedia(1200);
+    const pending = client.participants.trackPlayback('p1', media, title);
+    pending.stop();
+    media.currentTime = 1190; // past the credits of the title it was given
+    await pending;
+    await client.flush();
+    expect(itemAt(me.participant_id, 'ep1')).toMatchObject({ position: 500 });
+  });
+
+  it("stop() on the call's promise stops the tracker once it runs", async () => {
+    const client = app();
+    const me = await client.participants.ensure('p1');
+    const media = fakeMedia(3600);
+    const pending = client.participants.trackPlayback('p1', media, TITLE);
+    await pending;
+    media.to(200); // past 2 minutes: the continue item
+    await vi.waitFor(
+      () => expect(itemAt(me.participant_id, 'ep1')).toMatchObject({ position: 200 }),
+      WAIT,
+    );
+    media.currentTime = 1500;
+    pending.stop(); // writes the position, as the tracker's own stop() does
+    await client.flush();
+    expect(itemAt(me.participant_id, 'ep1')).toMatchObject({ position: 1500 });
+    media.to(2000);
+    await settle();
+    await client.flush();
+    expect(itemAt(me.participant_id, 'ep1')).toMatchObject({ position: 1500 });
+  });
 });

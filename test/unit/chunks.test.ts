@@ -59,7 +59,11 @@ describe('on-demand chunks', () => {
   it('the write side failing to load once: that ensure() rejects, the next loads it and creates one Session', async () => {
     const mock = failOnce('../../src/resources/identity-write.ts');
     const { api, client: c } = await client();
-    await expect(c.sessions.ensure()).rejects.toThrow();
+    const { PaketNetworkError } = await import('../../src/index');
+    const error: unknown = await c.sessions.ensure().catch((e: unknown) => e);
+    // Typed, with the browser's error as its cause.
+    expect(error).toBeInstanceOf(PaketNetworkError);
+    expect((error as { cause?: unknown }).cause).toBeInstanceOf(Error);
     expect(mock.failures()).toBe(1);
     const session = await c.sessions.ensure();
     expect(session.session_id).toBe('session-1');
@@ -109,7 +113,8 @@ describe('on-demand chunks', () => {
     const { client: c } = await client();
     await c.sessions.ensure();
     const mock = failOnce('../../src/engine.ts');
-    await expect(c.pending()).rejects.toThrow();
+    const { PaketNetworkError } = await import('../../src/index');
+    await expect(c.pending()).rejects.toBeInstanceOf(PaketNetworkError);
     expect(mock.failures()).toBe(1);
     await expect(c.pending()).resolves.toEqual([]);
   });

@@ -22,6 +22,18 @@ export type PlaybackOptions = TrackOptions;
 export interface PlaybackTracker {
   stop(): void;
 }
+/**
+ * What `trackPlayback` returns: the promise of its tracker, with `stop()` usable at once. A
+ * `stop()` before the tracker started (its code loads on the first call) means it never
+ * starts: it reads nothing from the media and writes nothing.
+ */
+export type StartingTracker = Promise<PlaybackTracker> & PlaybackTracker;
+
+/** The handle a call returns, before its tracker starts: `stop()` marks it `stopped`. */
+export interface TrackerHandle {
+  stop(): void;
+  stopped?: boolean;
+}
 
 export interface PlaybackConfig {
   put(profileId: string, item: Record<string, unknown>, urgent: boolean): Promise<void>;
@@ -34,16 +46,19 @@ export interface PlaybackConfig {
 
 export function createPlayback(config: PlaybackConfig) {
   return (
+    handle: TrackerHandle,
     profileId: string,
     media: TrackedMedia,
     item: TrackedTitle,
     options?: PlaybackOptions,
   ): PlaybackTracker => {
     const p = checkTracking(profileId, media, item, options, config.dialect);
+    // Stopped while its code loaded: the media may hold another title by now.
+    if (handle.stopped) return { stop: () => undefined };
     config.prepare();
     const ignore = (): undefined => undefined; // reported by the outbox's events
     const g = globalThis as { window?: PageTarget; document?: PageTarget };
-    return track(
+    const tracker = track(
       media,
       item,
       options ?? {},
@@ -59,5 +74,8 @@ export function createPlayback(config: PlaybackConfig) {
           typeof g.document.addEventListener === 'function' && { document: g.document }),
       },
     );
+    // From now on the call's stop() stops the tracker.
+    handle.stop = () => tracker.stop();
+    return { stop: handle.stop };
   };
 }

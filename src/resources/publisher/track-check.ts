@@ -67,18 +67,22 @@ export function checkTracking(
   if (problem) throw new PaketInputError(problem.field, problem.message, where);
   // The item rules up front, not at the first write minutes later.
   const rules = (title: TrackedItem, action: string, name: string) => {
-    const d = title.duration;
-    const copy: Record<string, unknown> = {
-      ...title,
-      action,
-      duration: typeof d === 'number' ? Math.floor(d) : 1,
-    };
+    let copy: Record<string, unknown>;
+    try {
+      const d = title.duration;
+      copy = { ...title, action, duration: typeof d === 'number' ? Math.floor(d) : 1 };
+    } catch {
+      throw new PaketInputError(name, 'could not be read (a getter threw)', where);
+    }
     if (action === 'up_next_continue') copy.position = 0;
     else delete copy.position;
     try {
       checkItem(copy, dialect, where);
     } catch (error) {
-      const e = error as PaketInputError;
+      if (!(error instanceof PaketInputError)) {
+        throw new PaketInputError(name, 'could not be read', where);
+      }
+      const e = error;
       throw new PaketInputError(
         e.parameter.replace(/^item/, name),
         e.message.replace(/^.*?: \S+ /, ''),
