@@ -27,8 +27,16 @@ export interface StorageAdapter {
 /** Which backend holds the SDK's records. `unknown` until the first storage call. */
 export type StorageKind = 'unknown' | 'indexeddb' | 'localStorage' | 'memory' | 'custom';
 
-/** `promise`, or a `PaketStorageError('timeout')` after `ms`; other failures are classified. */
-export function bounded<T>(operation: string, ms: number, promise: Promise<T>): Promise<T> {
+/**
+ * `promise`, or a `PaketStorageError('timeout')` after `ms`; another failure becomes a
+ * `PaketStorageError` whose reason `classify` names (the backend's rules, backend.ts).
+ */
+export function bounded<T>(
+  operation: string,
+  ms: number,
+  promise: Promise<T>,
+  classify: (error: unknown) => PaketStorageFailure = () => 'error',
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       const error = new PaketStorageError(operation, 'timeout');
@@ -54,12 +62,4 @@ export function bounded<T>(operation: string, ms: number, promise: Promise<T>): 
       },
     );
   });
-}
-
-/** Quota errors have different names and codes across engines. */
-export function classify(error: unknown): PaketStorageFailure {
-  const e = error as { name?: string; code?: number } | undefined;
-  if (e && (e.name === 'QuotaExceededError' || e.code === 22 || e.code === 1014)) return 'quota';
-  if (e && (e.name === 'InvalidStateError' || e.name === 'SecurityError')) return 'unavailable';
-  return 'error';
 }

@@ -1,6 +1,7 @@
 // The durable backends (IndexedDB through idb-keyval, localStorage, memory) and the choice
 // between them. Loaded by the first storage call, not at start: a warm start answers from the
 // localStorage mirror (records.ts), so it never parses them before the stored ID is in hand.
+import type { PaketStorageFailure } from '../errors/PaketStorageError.js';
 import type { StorageAdapter, StorageKind } from './adapter.js';
 import { indexedDbAdapter } from './idb.js';
 import { memoryStorage, usableLocalStorage, webStorageAdapter } from './local.js';
@@ -67,4 +68,12 @@ export function transactOn<R>(
     }
     return result;
   })();
+}
+
+/** Why a backend's call failed. Quota errors have different names and codes across engines. */
+export function classify(error: unknown): PaketStorageFailure {
+  const e = error as { name?: string; code?: number } | undefined;
+  if (e && (e.name === 'QuotaExceededError' || e.code === 22 || e.code === 1014)) return 'quota';
+  if (e && (e.name === 'InvalidStateError' || e.name === 'SecurityError')) return 'unavailable';
+  return 'error';
 }

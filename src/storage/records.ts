@@ -61,7 +61,7 @@ export function createRecordStorage(config: RecordStorageConfig): RecordStorage 
         kind: c.kind,
         ...(c.reason ? { reason: c.reason } : {}),
       } as PaketEvent);
-      return { adapter: c.adapter, transact: m.transactOn };
+      return { adapter: c.adapter, transact: m.transactOn, classify: m.classify };
     }),
   );
 
@@ -72,7 +72,7 @@ export function createRecordStorage(config: RecordStorageConfig): RecordStorage 
       const started = monotonic();
       const opened = await bounded('open', config.timeoutMs, chosen());
       const left = Math.max(1, config.timeoutMs - (monotonic() - started));
-      return await bounded(operation, left, run(opened));
+      return await bounded(operation, left, run(opened), opened.classify);
     } catch (error) {
       const reason = (error as { reason?: string }).reason ?? 'error';
       emit({ type: 'storageError', operation, reason, backend: kind });
