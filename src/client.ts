@@ -8,7 +8,11 @@ import { createNamespace } from './namespace.js';
 import { loadOnce } from './load-once.js';
 import type { FlushResult } from './outbox/outbox.js';
 import type { QueuedOperation } from './outbox/record.js';
-import type { StartingTracker, TrackerHandle } from './resources/publisher/playback.js';
+import type {
+  PlaybackTracker,
+  StartingTracker,
+  TrackerHandle,
+} from './resources/publisher/playback.js';
 import { createIdentityResource, type IdentityResource } from './resources/identity.js';
 import type { StorageAdapter, StorageKind } from './storage/adapter.js';
 import { createRecordStorage, KEY_PREFIX } from './storage/records.js';
@@ -276,6 +280,7 @@ export function createPaketClient<D extends Dialect = 'participants'>(
       }),
     ),
   );
+  const statusCode = loadOnce(() => import('./resources/status.js'));
   /** `engine().then(run)`, for calls whose arguments the engine's code checks. */
   const later =
     <A extends unknown[], R>(pick: (e: Engine) => (...args: A) => Promise<R>) =>
@@ -332,7 +337,7 @@ export function createPaketClient<D extends Dialect = 'participants'>(
   // The objects are in the dialect's wire shape at run time (links.ts, identity.ts); the
   // dialect type parameter only names them.
   const client: PaketClient = {
-    status: async () => (await import('./resources/status.js')).getStatus(requests),
+    status: async () => (await statusCode()).getStatus(requests),
     sessions: {
       ...publicCalls(sessions),
       link: later((e) => e.links.sessions.link),
@@ -352,13 +357,23 @@ export function createPaketClient<D extends Dialect = 'participants'>(
       leaveSessions: later((e) => e.items.calls.leaveSessions),
       items: (profileId, o) => lazyList((e) => e.items.calls.items(profileId, o)),
       // Its argument checks load with the tracker (the item rules are not start-up code).
-      // The promise is the handle: stop() works at once, and the tracker, once started,
-      // replaces it with its own.
+      // The promise is the handle: its stop() works at once, before the tracker started too.
       trackPlayback: (...args) => {
-        const handle = engine().then((e) =>
-          e.items.calls.trackPlayback(handle, ...args),
-        ) as StartingTracker & TrackerHandle;
-        handle.stop = () => void (handle.stopped = true);
+        let running: PlaybackTracker | undefined;
+        const stop = (): void => {
+          handle.stopped = true;
+          if (running) running.stop();
+        };
+        const handle = engine()
+          .then((e) => {
+            running = e.items.calls.trackPlayback(handle, ...args);
+            return { stop };
+          })
+          .catch((error: unknown) => {
+            if (handle.stopped) return { stop }; // stopped: nobody waits for this
+            throw error;
+          }) as StartingTracker & TrackerHandle;
+        handle.stop = stop;
         return handle;
       },
     },

@@ -2,6 +2,7 @@
 // unlink the user asked for is stored before it is sent, delivered in order, never lost and
 // never made twice. This module holds the link calls and their delivery; the rare paths
 // (a Session the service lost, remove, reconcile) are in repair.ts, loaded when needed.
+import { loadOnce } from '../load-once.js';
 import { monotonic } from '../coordination/clock.js';
 import { AGAIN, type Delivery } from '../outbox/outbox.js';
 import {
@@ -49,7 +50,7 @@ export function createLinks(config: LinkConfig) {
     for (const k of Object.keys(out)) if (fields.indexOf(k) < 0) delete out[k];
     return out as unknown as PaketSessionParticipant;
   };
-  const repair = () => import('./repair.js');
+  const repair = loadOnce(() => import('./repair.js'));
 
   const internals: LinkInternals = {
     config,

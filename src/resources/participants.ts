@@ -43,12 +43,14 @@ export interface ParticipantsResource<D extends Dialect = 'participants'> extend
    * start if need be); removed when the credits begin or 3% or less remains, then `next` as
    * `up_next_next`. No write on plain progress. Failures reach `onEvent`, never the player.
    * Returns the promise of the tracker, which resolves once it follows `media` (its code loads
-   * on the first call, with the outbox), with `stop()` on it usable at once: a stop before the
-   * tracker started means it never starts (nothing is read from the media or written), so a
-   * player that closes at once and reuses its media element for another title is safe. A bad
-   * argument (media, item or options, by the item rules of `putItem`) rejects it with a
-   * `PaketInputError` naming it, and code that could not load with a `PaketNetworkError`;
-   * nothing is tracked then.
+   * on the first call, with the outbox), with `stop()` on it usable at once, also taken apart
+   * (`const { stop } = …`). A stop before the tracker started means it never starts: nothing
+   * is checked, attached or written, and the promise resolves, so a player that closes at once
+   * and reuses its media element for another title is safe. Otherwise a bad argument (media,
+   * item or options, by the item rules of `putItem`; a media object whose getters throw) rejects
+   * it with a `PaketInputError` naming it, and code that could not load with a
+   * `PaketNetworkError`; nothing is tracked then. Handle the rejection; keep the call's own
+   * value for `stop()` (`.catch()` returns a plain promise).
    * @param item the title's list item without `action` and `position` (`duration` may be
    *   left out: it is taken from the media).
    */

@@ -61,7 +61,7 @@ export interface SessionsResource<
   hide(profileId: string, input: HideInput): Promise<void>;
   /**
    * Shows a hidden item again (S6, `action: "unhide"`). Exists only in the `'contexts'`
-   * dialect: in the other it throws a `PaketInputError` naming the dialect.
+   * dialect: in the other it rejects with a `PaketInputError` naming the dialect.
    */
   unhide(profileId: string, input: HideInput): Promise<void>;
   /** The links the service has confirmed for the profile, kept on the device: readable offline, no request. */

@@ -22,17 +22,18 @@ export async function chooseBackend(
   custom: StorageAdapter | undefined,
   probeKey: string,
 ): Promise<Chosen> {
-  if (custom) return { adapter: custom, kind: 'custom' };
+  if (custom) return { adapter: promised(custom), kind: 'custom' };
   let reason = 'IndexedDB is missing';
-  if ((globalThis as { indexedDB?: unknown }).indexedDB) {
-    const adapter = indexedDbAdapter();
-    try {
+  try {
+    // Reading the global itself throws in a sandboxed or opaque-origin frame: fall back.
+    if ((globalThis as { indexedDB?: unknown }).indexedDB) {
+      const adapter = indexedDbAdapter();
       await adapter.get(probeKey);
       return { adapter, kind: 'indexeddb' };
-    } catch (error) {
-      const e = error as { name?: string } | undefined;
-      reason = `IndexedDB failed on open${e && e.name ? ` (${e.name})` : ''}`;
     }
+  } catch (error) {
+    const e = error as { name?: string } | undefined;
+    reason = `IndexedDB failed on open${e && typeof e.name === 'string' ? ` (${e.name})` : ''}`;
   }
   const ls = usableLocalStorage();
   if (!ls && typeof (globalThis as { document?: unknown }).document === 'undefined') {
@@ -43,6 +44,26 @@ export async function chooseBackend(
     adapter: webStorageAdapter(ls ?? memoryStorage()),
     kind: ls ? 'localStorage' : 'memory',
     reason,
+  };
+}
+
+/**
+ * A custom adapter whose every call answers with a promise: a method that throws, or returns
+ * a plain value, is then a storage failure or an answer like any other (never a raw error,
+ * never a timer left to fire). Methods are called on the adapter itself.
+ */
+function promised(a: StorageAdapter): StorageAdapter {
+  const call = <T>(run: () => T | Promise<T>): Promise<T> => Promise.resolve().then(run);
+  const t = a.transact;
+  return {
+    get: (k) => call(() => a.get(k)),
+    set: (k, v) => call(() => a.set(k, v)),
+    delete: (k) => call(() => a.delete(k)),
+    update: (k, u) => call(() => a.update(k, u)),
+    ...(typeof t === 'function' && {
+      transact: <R>(keys: readonly string[], change: (values: unknown[]) => R) =>
+        call(() => t.call(a, keys, change) as Promise<R>),
+    }),
   };
 }
 
@@ -70,10 +91,17 @@ export function transactOn<R>(
   })();
 }
 
-/** Why a backend's call failed. Quota errors have different names and codes across engines. */
+/**
+ * Why a backend's call failed. Quota errors have different names and codes across engines;
+ * an error whose fields cannot be read is an `error` (never a throw: the call must settle).
+ */
 export function classify(error: unknown): PaketStorageFailure {
-  const e = error as { name?: string; code?: number } | undefined;
-  if (e && (e.name === 'QuotaExceededError' || e.code === 22 || e.code === 1014)) return 'quota';
-  if (e && (e.name === 'InvalidStateError' || e.name === 'SecurityError')) return 'unavailable';
+  try {
+    const e = error as { name?: string; code?: number } | undefined;
+    if (e && (e.name === 'QuotaExceededError' || e.code === 22 || e.code === 1014)) return 'quota';
+    if (e && (e.name === 'InvalidStateError' || e.name === 'SecurityError')) return 'unavailable';
+  } catch {
+    // a hostile error object
+  }
   return 'error';
 }

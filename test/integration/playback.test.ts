@@ -37,8 +37,11 @@ function fakeMedia(duration: number) {
       listeners++;
       target.addEventListener(t, l);
     },
-    removeEventListener: (t: string, l: () => void) => target.removeEventListener(t, l),
-    /** Whether anything (the tracker) listens to the media. */
+    removeEventListener: (t: string, l: () => void) => {
+      listeners--;
+      target.removeEventListener(t, l);
+    },
+    /** Whether anything (the tracker) listens to the media: added and not removed. */
     listened: () => listeners > 0,
     to(t: number) {
       media.currentTime = t;
@@ -209,5 +212,53 @@ describe('trackPlayback', () => {
     await settle();
     await client.flush();
     expect(itemAt(me.participant_id, 'ep1')).toMatchObject({ position: 1500 });
+  });
+
+  it('stop, taken apart before the tracker started, stops it once it runs', async () => {
+    const client = app();
+    const me = await client.participants.ensure('p1');
+    const media = fakeMedia(3600);
+    const { stop } = client.participants.trackPlayback('p1', media, TITLE);
+    await vi.waitFor(() => expect(media.listened()).toBe(true), WAIT);
+    media.to(200);
+    await vi.waitFor(
+      () => expect(itemAt(me.participant_id, 'ep1')).toMatchObject({ position: 200 }),
+      WAIT,
+    );
+    stop();
+    expect(media.listened()).toBe(false);
+    media.to(3590); // the next title's end region: no write for this one
+    await settle();
+    await client.flush();
+    expect(itemAt(me.participant_id, 'ep1')).toMatchObject({ position: 200 });
+  });
+
+  it('stopped at once with a bad title: it resolves (nobody waits for a rejection)', async () => {
+    const client = app();
+    const media = fakeMedia(100);
+    const pending = client.participants.trackPlayback('p1', media, {
+      ...TITLE,
+      media_type: 'show',
+    } as never);
+    pending.stop();
+    await expect(pending).resolves.toBeDefined();
+    expect(media.listened()).toBe(false);
+  });
+
+  it('a media object whose getter throws as the tracker starts: a PaketInputError, nothing left attached', async () => {
+    const client = app();
+    const fake = fakeMedia(1200);
+    const media = Object.defineProperty(fake, 'paused', {
+      get() {
+        throw new Error('hostile');
+      },
+    });
+    const error = await client.participants.trackPlayback('p1', media, TITLE).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PaketInputError);
+    expect((error as PaketInputError).parameter).toBe('media');
+    expect(fake.listened()).toBe(false);
   });
 });

@@ -296,6 +296,52 @@ describe('storage faults', () => {
     expect(api.posts).toHaveLength(0);
   });
 
+  it('a custom adapter that throws synchronously, returns a plain value or rejects with a hostile object: typed errors and answers, no hang', async () => {
+    const hostile = {
+      get name(): string {
+        throw new Error('a getter that throws');
+      },
+    };
+    const odd: StorageAdapter = {
+      get: (() => undefined) as unknown as StorageAdapter['get'], // not a promise: an answer
+      set: () => {
+        throw new Error('thrown, not rejected');
+      },
+      delete: () => Promise.reject(hostile),
+      update: () => Promise.reject(hostile),
+    };
+    const { client } = page({ storage: odd });
+    await expect(client.sessions.get()).resolves.toBeUndefined();
+    const error = await client.sessions.ensure().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaketStorageError);
+    expect((error as PaketStorageError).reason).toBe('error');
+    await expect(client.sessions.forget()).rejects.toBeInstanceOf(PaketStorageError);
+  });
+
+  it('reading indexedDB throws (a sandboxed frame): localStorage, reported', async () => {
+    Object.defineProperty(globalThis, 'indexedDB', {
+      configurable: true,
+      get() {
+        throw new DOMException('denied', 'SecurityError');
+      },
+    });
+    try {
+      const { client, events } = page();
+      const session = await client.sessions.ensure();
+      expect(client.storageKind).toBe('localStorage');
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'storage', kind: 'localStorage' }),
+      );
+      await expect(page().client.sessions.ensure()).resolves.toEqual(session);
+    } finally {
+      Object.defineProperty(globalThis, 'indexedDB', {
+        configurable: true,
+        writable: true,
+        value: new IDBFactory(),
+      });
+    }
+  });
+
   it('a storage call that hangs: a typed timeout error within the bound', async () => {
     const hanging: StorageAdapter = {
       get: () => new Promise(() => undefined),

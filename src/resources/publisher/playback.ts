@@ -2,6 +2,7 @@
 // outbox. Its writes are the profile's putItem and removeItem; those made as the page is
 // hidden or exits are journalled synchronously (outbox.ts), so a TV switched off mid-episode
 // keeps the position even when IndexedDB cannot finish in time.
+import { PaketInputError } from '../../errors/PaketInputError.js';
 import type { Dialect } from '../../transport/dialect.js';
 import { checkTracking } from './track-check.js';
 import {
@@ -23,15 +24,16 @@ export interface PlaybackTracker {
   stop(): void;
 }
 /**
- * What `trackPlayback` returns: the promise of its tracker, with `stop()` usable at once. A
- * `stop()` before the tracker started (its code loads on the first call) means it never
- * starts: it reads nothing from the media and writes nothing.
+ * What `trackPlayback` returns: the promise of its tracker, with `stop()` usable at once (and
+ * as a detached function: `const { stop } = …`). A `stop()` before the tracker started (its
+ * code loads on the first call) means it never starts: it attaches nothing, writes nothing,
+ * and the promise resolves. `.catch()` and `.then()` return plain promises, without `stop()`:
+ * keep the call's own value.
  */
 export type StartingTracker = Promise<PlaybackTracker> & PlaybackTracker;
 
-/** The handle a call returns, before its tracker starts: `stop()` marks it `stopped`. */
+/** The call's handle as the tracker's code sees it: `stopped` once its `stop()` was called. */
 export interface TrackerHandle {
-  stop(): void;
   stopped?: boolean;
 }
 
@@ -52,30 +54,33 @@ export function createPlayback(config: PlaybackConfig) {
     item: TrackedTitle,
     options?: PlaybackOptions,
   ): PlaybackTracker => {
-    const p = checkTracking(profileId, media, item, options, config.dialect);
-    // Stopped while its code loaded: the media may hold another title by now.
+    // Stopped while its code loaded: the media may hold another title by now, and nothing
+    // is checked (no rejection nobody waits for).
     if (handle.stopped) return { stop: () => undefined };
+    const p = checkTracking(profileId, media, item, options, config.dialect);
     config.prepare();
     const ignore = (): undefined => undefined; // reported by the outbox's events
     const g = globalThis as { window?: PageTarget; document?: PageTarget };
-    const tracker = track(
-      media,
-      item,
-      options ?? {},
-      {
-        put: (i, urgent) => void config.put(p, i, urgent).catch(ignore),
-        remove: (id, urgent) => void config.remove(p, id, urgent).catch(ignore),
-      },
-      {
-        setTimeout: (fn, ms) => setTimeout(fn, ms),
-        clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-        ...(g.window && typeof g.window.addEventListener === 'function' && { window: g.window }),
-        ...(g.document &&
-          typeof g.document.addEventListener === 'function' && { document: g.document }),
-      },
-    );
-    // From now on the call's stop() stops the tracker.
-    handle.stop = () => tracker.stop();
-    return { stop: handle.stop };
+    try {
+      return track(
+        media,
+        item,
+        options ?? {},
+        {
+          put: (i, urgent) => void config.put(p, i, urgent).catch(ignore),
+          remove: (id, urgent) => void config.remove(p, id, urgent).catch(ignore),
+        },
+        {
+          setTimeout: (fn, ms) => setTimeout(fn, ms),
+          clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+          ...(g.window && typeof g.window.addEventListener === 'function' && { window: g.window }),
+          ...(g.document &&
+            typeof g.document.addEventListener === 'function' && { document: g.document }),
+        },
+      );
+    } catch {
+      // A media object whose methods or getters throw (the tracker detached itself).
+      throw new PaketInputError('media', 'could not be read', 'participants.trackPlayback');
+    }
   };
 }

@@ -91,7 +91,12 @@ export function checkTracking(
     }
   };
   rules(item as TrackedItem, 'up_next_continue', 'item');
-  const next = (options as { next?: TrackedItem } | undefined)?.next;
+  let next: TrackedItem | undefined;
+  try {
+    next = (options as { next?: TrackedItem } | undefined)?.next;
+  } catch {
+    throw new PaketInputError('options.next', 'could not be read', where); // read twice
+  }
   if (next) rules(next, 'up_next_next', 'options.next');
   return p;
 }

@@ -201,22 +201,36 @@ export function trackPlayback(
   };
 
   const types = Object.keys(handlers);
-  for (const type of types) media.addEventListener(type, handlers[type] as () => void);
-  env.document?.addEventListener('visibilitychange', onHidden);
-  env.window?.addEventListener('pagehide', onExit);
-  refresh();
-  onTime();
-  if (media.paused) onPause();
-  else startCheck();
+  const detach = (): void => {
+    clearTimers();
+    for (const type of types) media.removeEventListener(type, handlers[type] as () => void);
+    env.document?.removeEventListener('visibilitychange', onHidden);
+    env.window?.removeEventListener('pagehide', onExit);
+  };
+  try {
+    for (const type of types) media.addEventListener(type, handlers[type] as () => void);
+    env.document?.addEventListener('visibilitychange', onHidden);
+    env.window?.addEventListener('pagehide', onExit);
+    refresh();
+    onTime();
+    if (media.paused) onPause();
+    else startCheck();
+  } catch (error) {
+    // A media object whose methods or getters throw: nothing stays attached.
+    stopped = finished = true;
+    try {
+      detach();
+    } catch {
+      // it cannot even remove its listeners: they find `finished` set and do nothing
+    }
+    throw error;
+  }
 
   return {
     stop(): void {
       if (stopped) return;
       stopped = true;
-      clearTimers();
-      for (const type of types) media.removeEventListener(type, handlers[type] as () => void);
-      env.document?.removeEventListener('visibilitychange', onHidden);
-      env.window?.removeEventListener('pagehide', onExit);
+      detach();
       update(false);
       finished = true;
     },
