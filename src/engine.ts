@@ -64,28 +64,30 @@ export function createEngine(config: EngineConfig) {
             }),
         );
   let legacyOutbox: Promise<unknown> | undefined;
-  /** v0.1's outbox (its queue and confirmed links), under its own namespace, moves here. */
+  /**
+   * v0.1's outbox (its queue and confirmed links), under its own namespace, moves here when
+   * nothing is here yet. A failed read is not taken for "nothing to move", and is not
+   * remembered: the outbox call fails, typed, and the next one tries again (else v0.1's queue
+   * would be left behind for good once this run wrote its own record).
+   */
   const migrateOutbox = async (k: string): Promise<void> => {
-    if (
-      !(await storage.get(k).then(
-        (v) => v === undefined,
-        () => false,
-      ))
-    )
-      return;
+    if ((await storage.get(k)) !== undefined) return;
     const old = await namespace.legacy();
     if (!old) return;
     const oldKey = `${KEY_PREFIX}${old}:links`;
-    const value = await storage.get(oldKey).catch(() => undefined);
-    if (value === undefined) return;
+    if ((await storage.get(oldKey)) === undefined) return;
     await storage.transact([k, oldKey], (values) => {
-      if (values[0] === undefined) values[0] = values[1]; // read as v2 by the outbox
+      if (values[0] !== undefined || values[1] === undefined) return;
+      values[0] = values[1]; // read as v2 by the outbox
       values[1] = undefined;
     });
   };
   const outboxKey = async (): Promise<string> => {
     const k = await config.outboxKey();
-    await (legacyOutbox ??= migrateOutbox(k));
+    await (legacyOutbox ??= migrateOutbox(k).catch((error: unknown) => {
+      legacyOutbox = undefined;
+      throw error;
+    }));
     // The merge of an outbox a run on the localStorage fallback left there (repair.ts), before
     // this run reads or queues anything: that run came earlier than anything queued now. Until
     // it is merged (its code failed to load, storage failed), every use of the outbox fails

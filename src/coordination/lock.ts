@@ -95,17 +95,27 @@ export function createCoordinator(config: CoordinatorConfig): Coordinator {
             reject(new PaketStorageError('lock', 'timeout'));
           }, waitMs)
         : undefined;
-      (locks as LockManager)
-        .request(`paket-tv-sdk:${name}`, wait ? {} : { ifAvailable: true }, async (lock) => {
-          clearTimeout(timer);
-          if (gaveUp) return; // granted after the caller gave up: release at once
-          if (!lock) return resolve(BUSY);
-          // localStorage reaches a page in another renderer process a few milliseconds late:
-          // the previous holder's last write must be visible before this one reads.
-          if (storage.kind === 'localStorage') await delay(SETTLE_MS);
-          await task(always).then(resolve, reject);
-        })
-        .catch(reject);
+      // A lock manager that refuses (a sandboxed or opaque-origin frame): a typed error, and
+      // no fallback to the lease, which would not exclude the instances holding Web Locks.
+      const refused = (error: unknown): void => {
+        clearTimeout(timer);
+        reject(new PaketStorageError('lock', 'unavailable', error));
+      };
+      try {
+        (locks as LockManager)
+          .request(`paket-tv-sdk:${name}`, wait ? {} : { ifAvailable: true }, async (lock) => {
+            clearTimeout(timer);
+            if (gaveUp) return; // granted after the caller gave up: release at once
+            if (!lock) return resolve(BUSY);
+            // localStorage reaches a page in another renderer process a few milliseconds late:
+            // the previous holder's last write must be visible before this one reads.
+            if (storage.kind === 'localStorage') await delay(SETTLE_MS);
+            await task(always).then(resolve, reject);
+          })
+          .catch(refused);
+      } catch (error) {
+        refused(error);
+      }
     });
 
   const withLease = async <T>(

@@ -23,7 +23,7 @@ export class PaketStorageError extends PaketError {
 
   constructor(operation: string, reason: PaketStorageFailure, cause?: unknown) {
     super(
-      `storage ${operation} failed: ${reason}${reason === 'timeout' ? ' (it may still complete)' : ''}`,
+      `storage ${operation} failed: ${reason}${reason === 'timeout' && (operation === 'write' || operation === 'delete') ? ' (it may still complete)' : ''}`,
       '',
       '',
       { cause },

@@ -24,6 +24,7 @@ import {
   recordOutcome,
   STATUS_OVERFLOW,
   STATUS_REMOVED,
+  STATUS_SUPERSEDED,
   type OutboxRecord,
   type QueuedOperation,
 } from './record.js';
@@ -257,7 +258,9 @@ export function createOutbox(config: OutboxConfig) {
       ? new PaketError(`${op.type} dropped from the full outbox (outboxLimit)`)
       : status === STATUS_REMOVED
         ? new PaketError(`${op.type} dropped: the profile's Session was removed`)
-        : new PaketHttpError('', '', status, undefined, `${op.type} refused by the service`);
+        : status === STATUS_SUPERSEDED
+          ? new PaketError(`${op.type} superseded by a later operation of the same target`)
+          : new PaketHttpError('', '', status, undefined, `${op.type} refused by the service`);
 
   /** The outcome of `op` as the record tells it, or `undefined` while it is still queued. */
   const fromState = (op: QueuedOperation, r: OutboxRecord): Settled | undefined => {
@@ -301,10 +304,21 @@ export function createOutbox(config: OutboxConfig) {
     };
     for (let op = record.ops[0]; op; op = record.ops[0]) {
       const handler = handlers.get(op.type);
+      if (!handler) {
+        // Not one this SDK delivers (a corrupted or hand-edited record): dropped and reported,
+        // never left at the head, where it would hold back every write behind it.
+        const id = op.id;
+        record = await fenced(lease, (r) => {
+          r.ops = r.ops.filter((o) => o.id !== id);
+          head(r);
+        });
+        emit({ type: 'recordDiscarded', kind: 'outbox', profileId: '' });
+        settle(op, { error: new PaketError(`${op.type}: not an operation this SDK delivers`) });
+        continue;
+      }
       let status = 0;
       let effect: Effect = {};
       try {
-        if (!handler) throw new PaketError(`unknown operation ${op.type}`);
         if (!op.sent) {
           // Not marked with the last transaction (a handler's edit put another one ahead).
           const id = op.id;
@@ -336,10 +350,16 @@ export function createOutbox(config: OutboxConfig) {
       }
       const done = op;
       const saved = fenced(lease, (r) => {
+        // Dropped while it was in flight (its profile's Session removed or forgotten): the
+        // drop has the last word, and nothing of it is written back (no confirmed link for a
+        // removed profile, which a later repair would restore).
+        const kept = r.ops.some((o) => o.id === done.id);
         r.ops = r.ops.filter((o) => o.id !== done.id);
-        if (status === 0 && effect.apply) effect.apply(r);
-        if (status !== 0 && handler && handler.refused) handler.refused(done, r);
-        recordOutcome(r, done, status);
+        if (kept) {
+          if (status === 0 && effect.apply) effect.apply(r);
+          if (status !== 0 && handler.refused) handler.refused(done, r);
+          recordOutcome(r, done, status);
+        }
         head(r);
       });
       // The caller learns the service's answer now; the bookkeeping commits meanwhile (reads

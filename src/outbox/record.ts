@@ -43,7 +43,10 @@ export interface ConfirmedLink extends PaketSessionParticipant {
   op: string;
 }
 
-/** An operation's outcome: status 0 done, an HTTP status refused, -1 overflow, -2 removed. */
+/**
+ * An operation's outcome: status 0 done, an HTTP status refused, -1 overflow, -2 removed, -3
+ * superseded (replaced while queued by a later operation of another kind: a link by an unlink).
+ */
 export interface Outcome {
   target: string;
   op: string;
@@ -67,6 +70,7 @@ export interface OutboxRecord {
 export const OUTCOMES_KEPT = 500;
 export const STATUS_OVERFLOW = -1;
 export const STATUS_REMOVED = -2;
+export const STATUS_SUPERSEDED = -3;
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -161,7 +165,7 @@ export function recordOutcome(r: OutboxRecord, op: QueuedOperation, status: numb
   // The last few of each target: a caller whose operation was followed by another of the
   // same target (an unlink, then a link) still learns its own.
   let same = r.outcomes.filter((o) => o.target === op.target).length;
-  r.outcomes = r.outcomes.filter((o) => o.target !== op.target || same-- > 3);
+  r.outcomes = r.outcomes.filter((o) => o.target !== op.target || same-- <= 3);
   r.outcomes.push({
     target: op.target,
     op: op.id,
@@ -184,8 +188,14 @@ export function enqueue(
 ): { replaced: QueuedOperation[]; dropped: QueuedOperation[] } {
   const replaced = r.ops.filter((o) => o.target === op.target && !o.sent);
   if (replaced.length) {
-    const ids = replaced.flatMap((o) => [o.id, ...(o.merged ?? [])]).slice(-20);
-    op.merged = ids;
+    // Callers of a replaced write of the same kind learn this one's outcome; those of another
+    // kind (a link the user then unlinked) learn, from the record too, that it was superseded.
+    const ids = replaced
+      .filter((o) => o.type === op.type)
+      .flatMap((o) => [o.id, ...(o.merged ?? [])])
+      .slice(-20);
+    if (ids.length) op.merged = ids;
+    for (const o of replaced) if (o.type !== op.type) recordOutcome(r, o, STATUS_SUPERSEDED);
     // The replacement keeps the place of the first one it replaces: order across targets stays.
     const at = r.ops.indexOf(replaced[0] as QueuedOperation);
     r.ops = r.ops.filter((o) => replaced.indexOf(o) < 0);

@@ -17,8 +17,6 @@ export interface SyncContext<T> {
 }
 
 export interface IdentitySync<T> {
-  /** Writes the mirror unless it holds a newer generation already. */
-  mirrorPut(key: string, record: IdentityRecord<T>): void;
   /** Makes `record` the one this instance uses; reports a replacement of the object in use. */
   adopt(profileId: string, key: string, record: IdentityRecord<T>): void;
   /**
@@ -37,6 +35,7 @@ export function identitySync<T>(ctx: SyncContext<T>): IdentitySync<T> {
   const { config, known, idOf, parse, discarded } = ctx;
   const { storage, emit } = config;
 
+  /** Writes the mirror unless it holds a newer generation already. */
   const mirrorPut = (key: string, record: IdentityRecord<T>): void => {
     const { record: m } = parse(storage.mirrorGet(key), key);
     if (!m || m.gen <= record.gen) storage.mirrorSet(key, record);
@@ -84,5 +83,5 @@ export function identitySync<T>(ctx: SyncContext<T>): IdentitySync<T> {
     return durable;
   };
 
-  return { mirrorPut, adopt, verify };
+  return { adopt, verify };
 }

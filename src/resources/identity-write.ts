@@ -31,7 +31,6 @@ export interface IdentityContext<T> {
   parse(value: unknown, key: string): { record: IdentityRecord<T> | undefined; bad: boolean };
   keyOf(profileId: string): Promise<string>;
   adopt(profileId: string, key: string, record: IdentityRecord<T>): void;
-  mirrorPut(key: string, record: IdentityRecord<T>): void;
   discarded(profileId: string): void;
 }
 
@@ -45,34 +44,36 @@ export interface IdentityWrites<T> {
 }
 
 export function identityWrites<T>(ctx: IdentityContext<T>): IdentityWrites<T> {
-  const { config, segment, known, idOf, parse, adopt, mirrorPut, discarded } = ctx;
+  const { config, segment, known, idOf, parse, adopt, discarded } = ctx;
   const { transport, storage, coordinator, emit, kind, idField } = config;
   const seal = (r: Sealable<T>): IdentityRecord<T> => sealRecord(kind, r);
 
   /**
-   * A record v0.1 kept under its own namespace (base URL and username) becomes this
-   * namespace's, so an upgraded TV keeps its Session instead of making a second one.
+   * A record v0.1 kept under its own namespace (base URL and username), so that an upgraded
+   * TV keeps its Session instead of making a second one: its key and the mirror's copy of it
+   * (read now; the durable copy is read in the claim's own transaction).
    */
-  const migrate = async (profileId: string, key: string, ns: string): Promise<void> => {
-    const old = config.legacy && (await storage.get(key)) === undefined && (await config.legacy());
-    if (!old) return;
+  const legacyOf = async (
+    profileId: string,
+  ): Promise<{ key: string; mirror: unknown } | undefined> => {
+    const old = config.legacy && (await config.legacy().catch(() => undefined));
+    if (!old) return undefined;
     const oldKey = `${KEY_PREFIX}${old}:${kind}:${profileId}`;
-    const stored = (await storage.get(oldKey)) ?? storage.mirrorGet(oldKey);
-    const found = upgradeIdentity<T>(stored, oldKey, kind) as IdentityRecord<T> | undefined;
-    if (!found || found.v !== 2) return;
-    const moved = seal({ ...found, ns, profile: profileId });
-    await storage.transact([key], (values) => {
-      if (values[0] === undefined) values[0] = moved;
-    });
-    mirrorPut(key, moved);
+    return { key: oldKey, mirror: storage.mirrorGet(oldKey) };
   };
 
   async function create(profileId: string, key: string): Promise<T> {
     const ns = await config.namespace();
-    await migrate(profileId, key, ns).catch(() => undefined);
+    const legacy = await legacyOf(profileId);
     for (let round = 0; round < 3; round++) {
       let bad = false;
-      const found = await storage.transact([key], (values) => {
+      const found = await storage.transact(legacy ? [key, legacy.key] : [key], (values) => {
+        if (values[0] === undefined && legacy) {
+          // Nothing stored here yet: v0.1's record moves to this namespace, in this transaction.
+          const old = upgradeIdentity<T>(values[1] ?? legacy.mirror, legacy.key, kind) as
+            IdentityRecord<T> | undefined;
+          if (old && old.v === 2) values[0] = seal({ ...old, ns, profile: profileId });
+        }
         const parsed = parse(values[0], key);
         bad = parsed.bad;
         const r = parsed.record;

@@ -120,7 +120,6 @@ export function createIdentityResource<T>(
         parse,
         keyOf,
         adopt: s.adopt,
-        mirrorPut: s.mirrorPut,
         discarded,
       }),
     ),

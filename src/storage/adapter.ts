@@ -40,11 +40,13 @@ export function bounded<T>(
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       const error = new PaketStorageError(operation, 'timeout');
-      // The call may still commit: whoever must know waits for `landed`.
-      error.landed = promise.then(
-        () => true,
-        () => false,
-      );
+      // The call may still commit: whoever must know waits for `landed`. (Not an open: the
+      // call that waited for it was never issued, so nothing of it can land.)
+      if (operation !== 'open')
+        error.landed = promise.then(
+          () => true,
+          () => false,
+        );
       reject(error);
     }, ms);
     promise.then(

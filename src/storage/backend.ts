@@ -18,17 +18,15 @@ export interface Chosen {
  * while IndexedDB may be live for another app instance could make a second Session), else
  * localStorage, else memory.
  */
-export async function chooseBackend(
-  custom: StorageAdapter | undefined,
-  probeKey: string,
-): Promise<Chosen> {
+export async function chooseBackend(custom: StorageAdapter | undefined): Promise<Chosen> {
   if (custom) return { adapter: promised(custom), kind: 'custom' };
   let reason = 'IndexedDB is missing';
   try {
     // Reading the global itself throws in a sandboxed or opaque-origin frame: fall back.
     if ((globalThis as { indexedDB?: unknown }).indexedDB) {
       const adapter = indexedDbAdapter();
-      await adapter.get(probeKey);
+      // Open, with its store (no read: a transaction that asks nothing costs next to nothing).
+      await adapter.opened();
       return { adapter, kind: 'indexeddb' };
     }
   } catch (error) {

@@ -10,9 +10,14 @@ export const IDB_STORE = 'records';
  * An adapter over the SDK's own IndexedDB store; `update` and `transact` each run in one
  * readwrite transaction, which IndexedDB serialises across every page of the origin.
  */
-export function indexedDbAdapter(database = IDB_DATABASE, storeName = IDB_STORE): StorageAdapter {
+export function indexedDbAdapter(
+  database = IDB_DATABASE,
+  storeName = IDB_STORE,
+): StorageAdapter & { opened(): Promise<void> } {
   const store = createStore(database, storeName);
   return {
+    /** Resolves once the database is open and its store can start a transaction; else rejects. */
+    opened: () => store('readonly', () => undefined),
     get: (key) => get(key, store),
     set: (key, value) => set(key, value, store),
     delete: (key) => del(key, store),

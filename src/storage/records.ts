@@ -54,7 +54,7 @@ export function createRecordStorage(config: RecordStorageConfig): RecordStorage 
    */
   const chosen = loadOnce(() =>
     import('./backend.js').then(async (m) => {
-      const c = await m.chooseBackend(custom, `${KEY_PREFIX}probe`);
+      const c = await m.chooseBackend(custom);
       kind = c.kind;
       emit({
         type: 'storage',

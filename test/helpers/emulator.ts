@@ -36,6 +36,16 @@ export function useEmulator(options: Parameters<typeof startEmulator>[0] = {}) {
         ...options,
       });
     },
+    /** The service loses a Session (deleted behind the SDK's back, as if it expired). */
+    async loseSession(sessionId: string): Promise<void> {
+      await fetch(`${ref.emu.url}/upnext/sessions/${sessionId}`, {
+        method: 'DELETE',
+        headers: {
+          authorization:
+            'Basic ' + Buffer.from(`${PLATFORM.username}:${PLATFORM.password}`).toString('base64'),
+        },
+      });
+    },
     /** `n` Participants made by the publisher demo client: IDs a platform can link. */
     async participants(n: number): Promise<string[]> {
       const publisher = this.client({ credentials: PUBLISHER });

@@ -7,7 +7,7 @@ import {
   type PaketClientOptions,
   type PaketEvent,
 } from '../../src/index';
-import { APP, LINK, PLATFORM, PUBLISHER, useEmulator } from '../helpers/emulator';
+import { APP, LINK, PUBLISHER, useEmulator } from '../helpers/emulator';
 import { memoryStorage } from '../helpers/memory-storage';
 
 const env = useEmulator();
@@ -479,22 +479,12 @@ describe('the outbox', () => {
 });
 
 describe('self-healing when the service lost the Session', () => {
-  async function loseSession(sessionId: string) {
-    await fetch(`${env.emu.url}/upnext/sessions/${sessionId}`, {
-      method: 'DELETE',
-      headers: {
-        authorization:
-          'Basic ' + Buffer.from(`${PLATFORM.username}:${PLATFORM.password}`).toString('base64'),
-      },
-    });
-  }
-
   it('on link: a new Session, known links restored, the call completed, sessionReplaced reported', async () => {
     const [a, b] = await participants(2);
     const { client, events } = platform();
     await client.sessions.link('default', { appId: APP, participantId: a! });
     const old = await client.sessions.ensure();
-    await loseSession(old.session_id);
+    await env.loseSession(old.session_id);
     const link = await client.sessions.link('default', { appId: APP, participantId: b! });
     const fresh = await client.sessions.ensure();
     expect(fresh.session_id).not.toBe(old.session_id);
@@ -517,7 +507,7 @@ describe('self-healing when the service lost the Session', () => {
     const { client } = platform();
     await client.sessions.link('default', { appId: APP, participantId: a! });
     const old = await client.sessions.ensure();
-    await loseSession(old.session_id);
+    await env.loseSession(old.session_id);
     // Offline, then a refused POST: the link was not refused, so it stays queued.
     env.emu.injectFaults('POST /v1/sessions', [{ drop: 'before' }, { drop: 'before' }]);
     await expect(
@@ -542,7 +532,7 @@ describe('self-healing when the service lost the Session', () => {
     const old = await first.sessions.ensure();
     const second = platform().client; // another app instance over the same storage
     expect((await second.sessions.ensure()).session_id).toBe(old.session_id);
-    await loseSession(old.session_id);
+    await env.loseSession(old.session_id);
     await collect(first.sessions.participants('default')); // replaces it, re-links a
     const fresh = await first.sessions.ensure();
     expect(linksAt(fresh.session_id)).toEqual([a]);
@@ -558,7 +548,7 @@ describe('self-healing when the service lost the Session', () => {
     const { client, events } = platform();
     await client.sessions.link('default', { appId: APP, participantId: a! });
     const old = await client.sessions.ensure();
-    await loseSession(old.session_id);
+    await env.loseSession(old.session_id);
     // The new link of a meets the 404 (lost Session), the re-link of a is made, then the
     // service refuses the new link itself.
     env.emu.injectFaults(LINK, [{}, {}, { status: 400 }]);
@@ -579,7 +569,7 @@ describe('self-healing when the service lost the Session', () => {
     const { client } = platform();
     await client.sessions.link('default', { appId: APP, participantId: a! });
     const old = await client.sessions.ensure();
-    await loseSession(old.session_id);
+    await env.loseSession(old.session_id);
     const linked = await collect(client.sessions.participants('default'));
     expect(linked.map((l) => l.participant_id)).toEqual([a]);
     expect((await client.sessions.ensure()).session_id).not.toBe(old.session_id);
@@ -592,7 +582,7 @@ describe('self-healing when the service lost the Session', () => {
     const old = await first.sessions.ensure();
     const second = platform().client; // another app instance over the same storage
     await second.sessions.ensure();
-    await loseSession(old.session_id);
+    await env.loseSession(old.session_id);
     env.emu.injectFaults('POST /v1/sessions', [{ delayMs: 100 }]);
     const lists = await Promise.all(
       [first, first, second, second].map((c) => collect(c.sessions.participants('default'))),
@@ -607,7 +597,7 @@ describe('self-healing when the service lost the Session', () => {
 
   it('a Session replaced in a run on the localStorage fallback stays the Session once IndexedDB is back', async () => {
     const { a, b, session: old, indexedDBBack } = await linkThenLoseIndexedDb();
-    await loseSession(old.session_id);
+    await env.loseSession(old.session_id);
     const second = platform().client;
     await second.sessions.link('default', { appId: APP, participantId: b }); // replaces it
     const fresh = await second.sessions.ensure();

@@ -6,7 +6,7 @@
 // reported one refusal twice. These hold the outbox to that.
 import { describe, expect, it } from 'vitest';
 import { type PaketEvent } from '../../src/index';
-import { APP, PLATFORM, useEmulator } from '../helpers/emulator';
+import { APP, useEmulator } from '../helpers/emulator';
 import { memoryStorage } from '../helpers/memory-storage';
 
 const env = useEmulator();
@@ -27,17 +27,6 @@ function cloned() {
 
 const participants = (n: number): Promise<string[]> => env.participants(n);
 const platform = env.outboxClient.bind(env);
-
-/** The service loses a Session (deleted behind the SDK's back). */
-async function loseSession(sessionId: string): Promise<void> {
-  await fetch(`${env.emu.url}/upnext/sessions/${sessionId}`, {
-    method: 'DELETE',
-    headers: {
-      authorization:
-        'Basic ' + Buffer.from(`${PLATFORM.username}:${PLATFORM.password}`).toString('base64'),
-    },
-  });
-}
 
 const linksAt = (sessionId: string): string[] =>
   (env.emu.state().links[sessionId] ?? []).map((l) => l.participant_id).sort();
@@ -73,7 +62,7 @@ describe('a long queue delivered while the record changes', () => {
     const lossy = (async (input: RequestInfo | URL, init?: RequestInit) => {
       const res = await fetch(input, init);
       if ((init?.method ?? 'GET') === 'DELETE' && String(input).includes(x)) {
-        await loseSession(old.session_id);
+        await env.loseSession(old.session_id);
       }
       return res;
     }) as typeof fetch;
@@ -93,7 +82,7 @@ describe('a long queue delivered while the record changes', () => {
     const { session: first, away } = await linkedThenOffline(store, x);
     await quiet(away.sessions.link('p', { appId: APP, participantId: y }));
     away.close();
-    await loseSession(first.session_id);
+    await env.loseSession(first.session_id);
     // y's link meets the lost Session: the replacement takes the re-link of x, and is lost
     // right after it, before y is sent to it (a second 404 for the same operation).
     let second = '';
@@ -102,7 +91,7 @@ describe('a long queue delivered while the record changes', () => {
       const at = /\/upnext\/sessions\/([^/?]+)/.exec(String(input))?.[1];
       if (!second && init?.method === 'PUT' && at && at !== first.session_id && res.ok) {
         second = at;
-        await loseSession(second);
+        await env.loseSession(second);
       }
       return res;
     }) as typeof fetch;

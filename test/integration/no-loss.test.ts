@@ -13,6 +13,7 @@ import {
   type StorageAdapter,
 } from '../../src/index';
 import { APP, PLATFORM, PUBLISHER, useEmulator } from '../helpers/emulator';
+import { sharedMemory } from '../helpers/memory-storage';
 
 const env = useEmulator();
 
@@ -47,29 +48,8 @@ const online = (): void => env.emu.clearFaults();
 
 /** A Map-backed adapter with transactions, shared by "app instances"; `freeze` stops one. */
 function sharedStorage() {
-  const memory = new Map<string, unknown>();
-  const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
-  const base: StorageAdapter = {
-    get: async (k) => clone(memory.get(k)),
-    set: async (k, v) => void memory.set(k, clone(v)),
-    delete: async (k) => void memory.delete(k),
-    update: async (k, fn) => {
-      const next = fn(clone(memory.get(k)));
-      memory.set(k, clone(next));
-      return next;
-    },
-    transact: async (keys, change) => {
-      const values = keys.map((k) => clone(memory.get(k)));
-      const before = values.slice();
-      const result = change(values);
-      keys.forEach((k, i) => {
-        if (values[i] === before[i]) return;
-        if (values[i] === undefined) memory.delete(k);
-        else memory.set(k, clone(values[i]));
-      });
-      return result;
-    },
-  };
+  const { memory, adapter } = sharedMemory();
+  const base = adapter();
   /** A view of the store for one instance; while `frozen`, its calls wait. */
   const view = () => {
     let thaw: Promise<void> = Promise.resolve();
@@ -668,34 +648,47 @@ describe('hostile input (issue 19)', () => {
 });
 
 describe('upgrading from v0.1', () => {
-  it("keeps v0.1's stored Session, confirmed links and queue (records under the old namespace)", async () => {
+  /** The key prefix v0.1 used for this client's records, and a writer of IndexedDB records. */
+  const v01 = async () => {
     const { legacyNamespaceOf } = await import('../../src/transport/namespace');
+    const put = async (entries: [string, unknown][]): Promise<void> => {
+      const db = await new Promise<IDBDatabase>((resolve) => {
+        const r = indexedDB.open('paket-tv-sdk');
+        r.onupgradeneeded = () => r.result.createObjectStore('records');
+        r.onsuccess = () => resolve(r.result);
+      });
+      await new Promise((resolve) => {
+        const tx = db.transaction('records', 'readwrite');
+        for (const [key, value] of entries) tx.objectStore('records').put(value, key);
+        tx.oncomplete = resolve;
+      });
+      db.close();
+    };
+    return { old: `paket-tv-sdk:${legacyNamespaceOf(env.emu.url, PLATFORM.username)}`, put };
+  };
+
+  /** A link v0.1 queued for the default profile. */
+  const v01Link = (participantId: string) => ({
+    id: 'op-1',
+    type: 'link',
+    profileId: 'default',
+    participantId,
+    appId: APP,
+    key: crypto.randomUUID(),
+    queuedAt: '2026-01-01T00:00:00Z',
+  });
+
+  it("keeps v0.1's stored Session, confirmed links and queue (records under the old namespace)", async () => {
     const [p, q] = await participants(2);
     const made = await platform().client.sessions.create();
-    const old = `paket-tv-sdk:${legacyNamespaceOf(env.emu.url, PLATFORM.username)}`;
-    const db = await new Promise<IDBDatabase>((resolve) => {
-      const r = indexedDB.open('paket-tv-sdk');
-      r.onupgradeneeded = () => r.result.createObjectStore('records');
-      r.onsuccess = () => resolve(r.result);
-    });
-    await new Promise((resolve) => {
-      const tx = db.transaction('records', 'readwrite');
-      const store = tx.objectStore('records');
-      store.put({ v: 1, state: 'done', key: 'k-0.1', object: made }, `${old}:session:default`);
-      store.put(
+    const { old, put } = await v01();
+    await put([
+      [`${old}:session:default`, { v: 1, state: 'done', key: 'k-0.1', object: made }],
+      [
+        `${old}:links`,
         {
           v: 2,
-          ops: [
-            {
-              id: 'op-1',
-              type: 'link',
-              profileId: 'default',
-              participantId: q,
-              appId: APP,
-              key: crypto.randomUUID(),
-              queuedAt: '2026-01-01T00:00:00Z',
-            },
-          ],
+          ops: [v01Link(q!)],
           linked: {
             default: [
               {
@@ -710,11 +703,8 @@ describe('upgrading from v0.1', () => {
           done: [],
           gone: [],
         },
-        `${old}:links`,
-      );
-      tx.oncomplete = resolve;
-    });
-    db.close();
+      ],
+    ]);
     const { client } = platform();
     expect((await client.sessions.ensure()).session_id).toBe(made.session_id);
     expect(posts()).toBe(1); // the create above, no second Session
@@ -722,5 +712,72 @@ describe('upgrading from v0.1', () => {
     expect((await client.pending()).map((o) => o.participantId)).toEqual([q]);
     await client.flush();
     expect(linksAt(made.session_id)).toEqual([q]);
+  });
+
+  it("resumes v0.1's pending claim with its Idempotency-Key: the Session it may have made, not a second one", async () => {
+    const key = crypto.randomUUID();
+    // v0.1 sent the POST, the service made the Session, and the app died before storing it.
+    const made = await platform().client.sessions.create({ idempotencyKey: key });
+    const { old, put } = await v01();
+    await put([[`${old}:session:default`, { v: 1, state: 'pending', key }]]);
+    const { client } = platform();
+    expect((await client.sessions.ensure()).session_id).toBe(made.session_id);
+    // A restart reads it back, now under this namespace.
+    expect((await platform().client.sessions.ensure()).session_id).toBe(made.session_id);
+    expect(Object.keys(env.emu.state().sessions)).toEqual([made.session_id]);
+  });
+
+  it("keeps v0.1's Session found only in the localStorage mirror", async () => {
+    const made = await platform().client.sessions.create();
+    const { old } = await v01();
+    localStorage.setItem(
+      `${old}:session:default`,
+      JSON.stringify({ v: 1, state: 'done', key: 'k-0.1', object: made }),
+    );
+    expect((await platform().client.sessions.ensure()).session_id).toBe(made.session_id);
+    expect(posts()).toBe(1); // the create above
+    localStorage.clear(); // the durable record was written under this namespace
+    expect((await platform().client.sessions.ensure()).session_id).toBe(made.session_id);
+    expect(posts()).toBe(1);
+  });
+
+  it("never lets v0.1's record replace a Session this namespace already has", async () => {
+    const mine = await platform().client.sessions.ensure();
+    const theirs = await platform().client.sessions.create();
+    const { old, put } = await v01();
+    await put([[`${old}:session:default`, { v: 1, state: 'done', key: 'k-0.1', object: theirs }]]);
+    localStorage.clear(); // no mirror: the start reads IndexedDB
+    expect((await platform().client.sessions.ensure()).session_id).toBe(mine.session_id);
+    expect(posts()).toBe(2);
+  });
+
+  it("a failed read of v0.1's queue is tried again, never taken for an empty one", async () => {
+    const { legacyNamespaceOf } = await import('../../src/transport/namespace');
+    const [q] = await participants(1);
+    const store = sharedStorage();
+    const session = await platform({ storage: store.view().adapter }).client.sessions.ensure();
+    const old = `paket-tv-sdk:${legacyNamespaceOf(env.emu.url, PLATFORM.username)}:links`;
+    store.memory.set(old, {
+      v: 2,
+      ops: [v01Link(q!)],
+      linked: {},
+      gone: [],
+    });
+    // The first read of v0.1's outbox fails (a storage hiccup at start).
+    const base = store.view().adapter;
+    let failures = 1;
+    const adapter: StorageAdapter = {
+      ...base,
+      get: (key) =>
+        key === old && failures-- > 0
+          ? Promise.reject(new DOMException('disk hiccup', 'UnknownError'))
+          : base.get(key),
+    };
+    const { client } = platform({ storage: adapter });
+    await expect(client.pending()).rejects.toBeInstanceOf(PaketStorageError);
+    expect((await client.pending()).map((o) => o.participantId)).toEqual([q]);
+    await client.flush();
+    expect(linksAt(session.session_id)).toEqual([q]);
+    expect(store.memory.has(old)).toBe(false);
   });
 });

@@ -253,6 +253,45 @@ describe('storage faults', () => {
     });
   });
 
+  it("the SDK's database taken by other code without its store: falls back, one Session", async () => {
+    await new Promise<void>((resolve) => {
+      const r = indexedDB.open('paket-tv-sdk', 1); // created with no object store
+      r.onsuccess = () => {
+        r.result.close();
+        resolve();
+      };
+    });
+    const { client, events } = page();
+    const first = await client.sessions.ensure();
+    expect(client.storageKind).toBe('localStorage');
+    expect(events.find((e) => e.type === 'storage')).toMatchObject({
+      reason: 'IndexedDB failed on open (NotFoundError)',
+    });
+    await expect(page().client.sessions.ensure()).resolves.toEqual(first);
+    expect(api.posts).toHaveLength(1);
+  });
+
+  it.each([
+    ['rejects', () => Promise.reject(new DOMException('The request was denied.', 'SecurityError'))],
+    [
+      'throws',
+      () => {
+        throw new DOMException('The request was denied.', 'SecurityError');
+      },
+    ],
+  ])(
+    'a lock manager that %s (a sandboxed frame): a typed error, nothing sent',
+    async (_, request) => {
+      vi.stubGlobal('navigator', { ...globalThis.navigator, locks: { request } });
+      const error = await page()
+        .client.sessions.ensure()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PaketStorageError);
+      expect(error).toMatchObject({ operation: 'lock', reason: 'unavailable' });
+      expect(api.posts).toHaveLength(0);
+    },
+  );
+
   it('IndexedDB open that never settles: a typed timeout within the bound, no fallback, nothing sent', async () => {
     // Falling back to localStorage while IndexedDB may be live for another app instance could
     // make a second Session (issue 18, case 9): a slow open is waited for, each call bounded.

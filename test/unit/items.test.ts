@@ -9,6 +9,7 @@ import {
   emptyRecord,
   enqueue,
   STATUS_OVERFLOW,
+  STATUS_SUPERSEDED,
   type OutboxRecord,
   type QueuedOperation,
 } from '../../src/outbox/record';
@@ -314,7 +315,13 @@ describe('enqueue coalesces item writes per content_id', () => {
     enqueue(r, again, 100);
     expect(r.ops.map((o) => o.id)).toEqual([x.id, again.id, y.id]);
     expect(r.ops[1]?.type).toBe('putItem');
-    expect([...(again.merged ?? [])].sort()).toEqual([a.id, remove.id].sort());
+    // Each replaced write of another kind is recorded superseded (its caller learns that, in
+    // any instance); none is merged into the write that replaced it.
+    expect(again.merged).toBeUndefined();
+    expect(r.outcomes).toEqual([
+      { target: a.target, op: a.id, status: STATUS_SUPERSEDED },
+      { target: a.target, op: remove.id, status: STATUS_SUPERSEDED },
+    ]);
   });
 
   it('a remove replaces a put and a remove alike: one write per title however many were asked', () => {
@@ -331,7 +338,9 @@ describe('enqueue coalesces item writes per content_id', () => {
     enqueue(r, final, 1000);
     expect(summary(r)).toEqual(['removeItem:a', `putItem:b@${String(r.ops[1]?.item?.position)}`]);
     expect(r.ops[0]).toBe(final);
-    expect(final.merged?.length).toBeLessThanOrEqual(20); // bounded, however long the history
+    // Bounded, however long the history: the merged IDs, and the outcomes kept per title.
+    expect(r.ops.every((o) => (o.merged ?? []).length <= 20)).toBe(true);
+    expect(r.outcomes.filter((o) => o.target === final.target).length).toBeLessThanOrEqual(4);
   });
 
   it('leaves other titles, other profiles and other kinds of target untouched', () => {
@@ -360,7 +369,7 @@ describe('enqueue coalesces item writes per content_id', () => {
     expect(r.ops).toEqual([head, mid, fresh]);
     expect(r.outcomes).toEqual([{ target: old.target, op: old.id, status: STATUS_OVERFLOW }]);
     // A title's replaced writes go with it: the outcome carries the IDs it merged.
-    const mid2 = op('putItem', 'mid');
+    const mid2 = op('removeItem', 'mid');
     enqueue(r, mid2, 3);
     expect(r.ops).toEqual([head, mid2, fresh]);
     const another = op('putItem', 'another');

@@ -1,0 +1,188 @@
+// Faults of the outbox an outside review found (each test failed before its fix): a removal
+// while a link is in flight, an operation of a kind this SDK does not deliver, a storage open
+// that times out, and outcomes read from the record when another instance delivered.
+import { IDBFactory } from 'fake-indexeddb';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  PaketError,
+  PaketNetworkError,
+  PaketStorageError,
+  type PaketEvent,
+} from '../../src/index';
+import { APP, LINK, useEmulator } from '../helpers/emulator';
+import { memoryStorage, sharedMemory } from '../helpers/memory-storage';
+
+const env = useEmulator();
+
+beforeEach(() => {
+  vi.stubGlobal('indexedDB', new IDBFactory());
+  localStorage.clear();
+});
+
+const linksAt = (sessionId: string): string[] =>
+  (env.emu.state().links[sessionId] ?? []).map((l) => l.participant_id).sort();
+
+/** A link to `p` on its way (held 600 ms by the emulator) when `remove()` runs. */
+async function removeWhileLinking(p: string) {
+  const client = env.client({ autoFlush: false, retry: { limit: 0 } });
+  await client.sessions.ensure('kid');
+  env.emu.injectFaults(LINK, [{ delayMs: 600 }]);
+  const linking = client.sessions.link('kid', { appId: APP, participantId: p }).catch((e) => e);
+  await vi.waitFor(() => expect(env.emu.log.some((e) => e.route === LINK)).toBe(true));
+  await client.sessions.remove('kid');
+  await linking;
+  await client.flush();
+  return client;
+}
+
+describe('remove() while a link is in flight', () => {
+  it('the removed profile keeps no confirmed link', async () => {
+    const [p] = await env.participants(1);
+    const client = await removeWhileLinking(p!);
+    expect(await client.sessions.linked('kid')).toEqual([]);
+    client.close();
+  });
+
+  it('a later repair of the new Session does not link again what the removal took away', async () => {
+    const [p, q] = await env.participants(2);
+    const client = await removeWhileLinking(p!);
+    // The profile starts over: a new Session, one new link; then the service loses that Session.
+    const fresh = await client.sessions.ensure('kid');
+    await client.sessions.link('kid', { appId: APP, participantId: q! });
+    await env.loseSession(fresh.session_id);
+    await client.sessions.link('kid', { appId: APP, participantId: q! }); // meets the 404, heals
+    const now = await client.sessions.ensure('kid');
+    expect(now.session_id).not.toBe(fresh.session_id);
+    expect(linksAt(now.session_id)).toEqual([q]);
+    client.close();
+  });
+});
+
+it('an operation of a kind this SDK does not deliver is dropped and reported, never holding back the writes behind it', async () => {
+  const [p, q] = await env.participants(2);
+  const { memory, storage } = memoryStorage();
+  const events: PaketEvent[] = [];
+  const client = env.outboxClient(storage, { onEvent: (e) => events.push(e) });
+  const session = await client.sessions.ensure('p');
+  await client.sessions.link('p', { appId: APP, participantId: p! });
+  // A hand-edited or corrupted record: an operation no handler delivers, at the head.
+  const key = [...memory.keys()].find((k) => k.endsWith(':links'))!;
+  const record = memory.get(key) as { ops: Record<string, unknown>[] };
+  record.ops.unshift({
+    id: 'x1',
+    type: 'linkV9',
+    target: '["x"]',
+    profileId: 'p',
+    participantId: 'zz',
+    key: 'k',
+    queuedAt: new Date().toISOString(),
+  });
+  const error = await client.sessions
+    .link('p', { appId: APP, participantId: q! })
+    .catch((e: unknown) => e);
+  expect(error instanceof PaketNetworkError && error.queued).toBe(false);
+  expect(linksAt(session.session_id)).toEqual([p, q].sort());
+  expect(await client.pending()).toEqual([]);
+  expect(events).toContainEqual({ type: 'recordDiscarded', kind: 'outbox', profileId: '' });
+  client.close();
+});
+
+/** An IDBFactory whose open() answers `delayMs` late (a TV's IndexedDB at boot). */
+function slowFactory(delayMs: number): IDBFactory {
+  const real = new IDBFactory();
+  return {
+    open(name: string, version?: number) {
+      const fake: Record<string, unknown> = {};
+      setTimeout(() => {
+        const r = real.open(name, version);
+        const forward = (type: string) => (e: Event) => {
+          fake.result = r.result;
+          fake.error = r.error;
+          fake.transaction = r.transaction;
+          (fake[type] as ((e: Event) => void) | undefined)?.(e);
+        };
+        r.onupgradeneeded = forward('onupgradeneeded');
+        r.onsuccess = forward('onsuccess');
+        r.onerror = forward('onerror');
+        r.onblocked = forward('onblocked');
+      }, delayMs);
+      return fake as unknown as IDBOpenDBRequest;
+    },
+    deleteDatabase: (n: string) => real.deleteDatabase(n),
+    cmp: (a: unknown, b: unknown) => real.cmp(a, b),
+    databases: () => real.databases(),
+  } as unknown as IDBFactory;
+}
+
+it('a link whose storage open timed out is not told it may still commit, and is never reported queued', async () => {
+  vi.stubGlobal('indexedDB', slowFactory(1500));
+  const [p] = await env.participants(1);
+  const events: PaketEvent[] = [];
+  const client = env.client({
+    autoFlush: true,
+    retry: { limit: 0 },
+    storageTimeoutMs: 300,
+    onEvent: (e) => events.push(e),
+  });
+  const error = await client.sessions
+    .link('default', { appId: APP, participantId: p! })
+    .catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(PaketStorageError);
+  expect(error).toMatchObject({ operation: 'open', reason: 'timeout', mayCommit: false });
+  expect((error as Error).message).not.toMatch(/may still complete/);
+  await new Promise((r) => setTimeout(r, 2500)); // IndexedDB has opened meanwhile
+  expect(events.some((e) => e.type === 'outboxQueued')).toBe(false);
+  expect(await client.pending()).toEqual([]);
+  client.close();
+}, 20_000);
+
+describe('outcomes another instance delivered, read from the record', () => {
+  const shared = () => sharedMemory().adapter;
+  const settled = (p: Promise<unknown>) =>
+    p.then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+
+  it('a link another instance replaced with an unlink is told it was superseded, not that it succeeded', async () => {
+    const [p, q] = await env.participants(2);
+    const view = shared();
+    const a = env.outboxClient(view());
+    const b = env.outboxClient(view());
+    const session = await b.sessions.ensure('p');
+    env.emu.injectFaults(LINK, [{ delayMs: 800 }]);
+    const bLink = b.sessions.link('p', { appId: APP, participantId: q! });
+    await vi.waitFor(() => expect(env.emu.log.some((e) => e.route === LINK)).toBe(true));
+    // A queues a link of p behind B's delivery; B then unlinks p, replacing A's queued link.
+    const aLink = settled(a.sessions.link('p', { appId: APP, participantId: p! }));
+    await new Promise((r) => setTimeout(r, 150));
+    await b.sessions.unlink('p', p!);
+    await bLink;
+    const outcome = await aLink;
+    expect(linksAt(session.session_id)).toEqual([q]);
+    expect(outcome).toHaveProperty('error');
+    expect(((outcome as { error: PaketError }).error as Error).message).toMatch(/superseded/);
+    a.close();
+    b.close();
+  });
+
+  it('a link another instance delivered, then unlinked, learns its own outcome', async () => {
+    const [p, q] = await env.participants(2);
+    const view = shared();
+    const a = env.outboxClient(view());
+    const b = env.outboxClient(view());
+    await b.sessions.ensure('p');
+    env.emu.injectFaults(LINK, [{ delayMs: 800 }]);
+    const bLink = b.sessions.link('p', { appId: APP, participantId: q! });
+    await vi.waitFor(() => expect(env.emu.log.some((e) => e.route === LINK)).toBe(true));
+    const aLink = settled(a.sessions.link('p', { appId: APP, participantId: p! }));
+    // A's link is delivered by B after q; B then unlinks p behind it.
+    await bLink;
+    await b.sessions.unlink('p', p!);
+    const outcome = await aLink;
+    const message = 'error' in outcome ? (outcome.error as Error).message : '';
+    expect(message).not.toMatch(/outcome unknown/);
+    a.close();
+    b.close();
+  });
+});
