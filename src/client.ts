@@ -126,7 +126,14 @@ export function createPaketClient<D extends Dialect = 'participants'>(
   if (!options || typeof options !== 'object') {
     throw new PaketInputError('options', 'must be an object');
   }
-  const { credentials, retry = {}, onEvent } = options;
+  const credentials = read(options, 'credentials');
+  const retry = read(options, 'retry') ?? {};
+  const onEvent = check(
+    'onEvent',
+    read(options, 'onEvent'),
+    (v) => typeof v === 'function',
+    'must be a function',
+  );
   if (!credentials || (typeof credentials !== 'function' && typeof credentials !== 'object')) {
     throw new PaketInputError('credentials', 'must be { username, password } or a function');
   }
@@ -194,15 +201,15 @@ export function createPaketClient<D extends Dialect = 'participants'>(
   const storage = createRecordStorage({
     custom: check(
       'storage',
-      options.storage,
+      read(options, 'storage'),
       (v) =>
         !!v && ['get', 'set', 'delete', 'update'].every((m) => typeof v[m as 'get'] === 'function'),
       'must have get, set, delete and update functions',
     ),
-    timeoutMs: num('storageTimeoutMs', options.storageTimeoutMs, 3000, 1, 600_000),
+    timeoutMs: num('storageTimeoutMs', read(options, 'storageTimeoutMs'), 3000, 1, 600_000),
     emit,
   });
-  const autoFlush = options.autoFlush !== false;
+  const autoFlush = read(options, 'autoFlush') !== false;
   const namespace = createNamespace({
     transport,
     storage,
@@ -253,12 +260,12 @@ export function createPaketClient<D extends Dialect = 'participants'>(
   const outboxKey = async (): Promise<string> => KEY_PREFIX + (await namespace()) + ':links';
   const reconcileEveryMs = num(
     'reconcileEveryMs',
-    options.reconcileEveryMs,
+    read(options, 'reconcileEveryMs'),
     86_400_000,
     0,
     3.15e10,
   );
-  const outboxLimit = num('outboxLimit', options.outboxLimit, 100, 1, 10_000, true);
+  const outboxLimit = num('outboxLimit', read(options, 'outboxLimit'), 100, 1, 10_000, true);
   // The outbox and its calls (engine.ts) load on first need: a call that writes or reads the
   // queue, or a start that finds something queued.
   const engine = loadOnce(() =>

@@ -7,6 +7,7 @@ import type { Transport } from '../transport/http.js';
 import type { PaketSession } from '../types.js';
 import { isStatus, keptFor } from './failures.js';
 import { checkProfileId } from './identity.js';
+import { readFields } from './paged.js';
 import { checkId } from './validate.js';
 
 /** Which item: the publisher's Participant (Context) ID and its content ID. */
@@ -58,7 +59,7 @@ export function createHides(config: HidesConfig) {
         where,
       );
     }
-    const { participantId, contentId } = input ?? ({} as HideInput);
+    const { participantId, contentId } = readFields(input, ['participantId', 'contentId'], where);
     const participant = checkId('participantId', participantId, where);
     const content = checkId('contentId', contentId, where);
     // Queued at once, as every write is, so writes reach the service in call order. With no

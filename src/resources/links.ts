@@ -23,7 +23,7 @@ import type {
 import { checkProfileId } from './identity.js';
 import { isStatus, keptFor } from './failures.js';
 import { reconcileDue, type LinkConfig, type LinkInternals } from './link-state.js';
-import { checkLimit, listOptions, pagedList } from './paged.js';
+import { checkLimit, listOptions, pagedList, readFields } from './paged.js';
 import { checkId as checkIdRule } from './validate.js';
 
 export type { QueuedOperation } from '../outbox/record.js';
@@ -239,7 +239,7 @@ export function createLinks(config: LinkConfig) {
       async link(profileId: string, input: LinkInput): Promise<PaketSessionParticipant> {
         const where = 'sessions.link';
         const p = checkProfileId(profileId, where);
-        const { appId, participantId } = input ?? ({} as LinkInput);
+        const { appId, participantId } = readFields(input, ['appId', 'participantId'], where);
         const participant = checkId('participantId', participantId, where);
         return (await outbox.submit({
           type: 'link',
@@ -279,7 +279,11 @@ export function createLinks(config: LinkConfig) {
       ): AsyncIterable<PaketLinkedParticipant> {
         const where = 'sessions.participants';
         const p = checkProfileId(profileId, where);
-        return sessionList(p, 'linked', checkLimit(listOptions(options, where).limit, 50, where));
+        return sessionList(
+          p,
+          'linked',
+          checkLimit(listOptions(options, where, ['limit']).limit, 50, where),
+        );
       },
 
       upNext(
@@ -288,7 +292,7 @@ export function createLinks(config: LinkConfig) {
       ): AsyncIterable<PaketListItem> {
         const where = 'sessions.upNext';
         const p = checkProfileId(profileId, where);
-        const o = listOptions(options, where);
+        const o = listOptions(options, where, ['limit', 'participantId']);
         const limit = checkLimit(o.limit, 200, where);
         if (o.participantId === undefined) return sessionList(p, 'upNext', limit);
         const publisher = checkId('participantId', o.participantId, where);

@@ -20,6 +20,16 @@ export interface ListSource {
   reopen?(): Promise<string[]>;
 }
 
+/** Whether `text` is well-formed UTF-16 (no lone surrogate), so that it can be encoded in a URL. */
+function wellFormed(text: string): boolean {
+  try {
+    encodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * An async iterator over every item of a list: fetches a page, yields its items, follows
  * `next_key` until the list ends.
@@ -27,6 +37,8 @@ export interface ListSource {
 export function listIterator<T>(source: ListSource, limit: number | undefined): AsyncIterator<T> {
   let buffer: T[] = [];
   let nextKey: string | number | undefined;
+  /** Every `next_key` this iterator has sent. */
+  const sent = new Set<string | number>();
   let done = false;
   let started = false;
 
@@ -75,9 +87,15 @@ export function listIterator<T>(source: ListSource, limit: number | undefined): 
           !(typeof key === 'string' && key !== '' && key.length <= MAX_NEXT_KEY)
         ) {
           throw fail('list with a "next_key" that is neither a number nor a short string');
-        } else if (key === nextKey) {
-          throw fail('list whose "next_key" repeats the one just sent');
-        } else nextKey = key;
+        } else if (sent.has(key)) {
+          // A cursor that comes back (a, b, a, …) would make the list endless.
+          throw fail('list whose "next_key" repeats one already sent');
+        } else if (typeof key === 'string' && !wellFormed(key)) {
+          throw fail('list with a "next_key" that is not well-formed text');
+        } else {
+          sent.add(key);
+          nextKey = key;
+        }
       }
       const value = buffer.shift();
       return value === undefined ? { done: true, value: undefined } : { done: false, value };

@@ -18,13 +18,38 @@ export function checkLimit(value: unknown, max: number, where: string): number |
   return value as number | undefined;
 }
 
-/** A list call's options: an object, or `undefined` (none), else a `PaketInputError`. */
-export function listOptions<T extends object>(options: T | undefined, where: string): T {
-  if (options === undefined) return {} as T;
-  if (!options || typeof options !== 'object') {
+/**
+ * The `names` fields of an app's argument, read once into a plain object (none when it is
+ * `undefined` or `null`): a getter that throws, or a hostile Proxy, is a `PaketInputError`
+ * naming the field.
+ */
+export function readFields<K extends string>(
+  value: unknown,
+  names: readonly K[],
+  where: string,
+): { [F in K]?: unknown } {
+  const out: { [F in K]?: unknown } = {};
+  if (value === undefined || value === null) return out;
+  for (const name of names) {
+    try {
+      out[name] = (value as Record<string, unknown>)[name];
+    } catch {
+      throw new PaketInputError(name, 'could not be read (its getter threw)', where);
+    }
+  }
+  return out;
+}
+
+/** A list call's options (`names` read once): an object, or `undefined` (none), else a `PaketInputError`. */
+export function listOptions<K extends string>(
+  options: unknown,
+  where: string,
+  names: readonly K[],
+): { [F in K]?: unknown } {
+  if (options !== undefined && (!options || typeof options !== 'object')) {
     throw new PaketInputError('options', 'must be an object', where);
   }
-  return options;
+  return readFields(options, names, where);
 }
 
 /** An async iterable over every item of the list `source` reads, `limit` per page. */

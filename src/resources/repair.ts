@@ -19,6 +19,7 @@ import { uuidv4 } from '../transport/uuid.js';
 import type { PaketLinkedParticipant, PaketSession } from '../types.js';
 import { route } from '../transport/routes.js';
 import { isStatus } from './failures.js';
+import { idProblem } from './validate.js';
 import { reconcileDue, type LinkInternals } from './link-state.js';
 
 const relinkOp = (profileId: string, participantId: string, appId: string): QueuedOperation => ({
@@ -238,9 +239,17 @@ export async function reconcile(
     });
     const body = response.body as { items?: unknown; next_key?: unknown } | undefined;
     if (!body || !Array.isArray(body.items)) break;
-    for (const item of body.items as PaketLinkedParticipant[]) {
-      const id = item && (item.participant_id ?? item.context_id);
-      if (typeof id === 'string') service.push({ ...item, participant_id: id });
+    for (const item of body.items as unknown[]) {
+      const o = (item && typeof item === 'object' ? item : {}) as Record<string, unknown>;
+      const id = o.participant_id ?? o.context_id;
+      // The service's IDs keep the ID rule too: one that breaks it would go into an unlink's
+      // path ("." is a dot-segment even encoded) or be stored as a link. It is left alone.
+      if (idProblem(id) !== undefined) continue;
+      service.push({
+        participant_id: id as string,
+        app_id: typeof o.app_id === 'string' && !idProblem(o.app_id) ? o.app_id : '',
+        created_at: typeof o.created_at === 'string' ? o.created_at.slice(0, 64) : '',
+      });
     }
     nextKey = body.next_key;
     if (nextKey === undefined || nextKey === null || body.items.length === 0) break;

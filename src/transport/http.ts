@@ -438,9 +438,13 @@ function describe(error: unknown): string {
   return 'network error';
 }
 
+/** Deepest nesting of an answer the SDK reads (the documented ones are a few levels deep). */
+const MAX_DEPTH = 64;
+const TOO_DEEP: unique symbol = Symbol('too deep');
+
 /**
  * A body text, secrets scrubbed: parsed JSON (`undefined` when empty), or its text cut to
- * 1,000 characters when it is not JSON.
+ * 1,000 characters when it is not JSON or nests deeper than {@link MAX_DEPTH}.
  */
 function parse(text: string, secrets: readonly string[]): { json: unknown } | { text: string } {
   if (text === '') return { json: undefined };
@@ -450,13 +454,47 @@ function parse(text: string, secrets: readonly string[]): { json: unknown } | { 
   } catch {
     return { text: scrub(text, secrets).slice(0, BODY_PREVIEW) };
   }
-  // A secret can hide in JSON escapes: check the parsed value as text.
-  const json = JSON.stringify(value);
-  if (!secrets.some((s) => s && json.indexOf(s) >= 0)) return { json: value };
-  const clean = scrub(json, secrets);
+  // A secret can hide behind JSON escapes (\", \\, \u0041): every string of the parsed value
+  // is checked, keys too, and the value is copied only when one holds a secret.
+  const has = (text: string): boolean => secrets.some((s) => s && text.indexOf(s) >= 0);
   try {
-    return { json: JSON.parse(clean) as unknown };
-  } catch {
-    return { text: clean.slice(0, BODY_PREVIEW) };
+    return { json: holds(value, 0, has) ? cleaned(value, 0, (t) => scrub(t, secrets)) : value };
+  } catch (error) {
+    if (error !== TOO_DEEP) throw error;
+    return { text: `(JSON nested more than ${MAX_DEPTH} levels deep)` };
   }
+}
+
+/** The children of a parsed JSON value, as [key, value] pairs (none for a scalar). */
+function children(value: unknown, depth: number): [string, unknown][] {
+  if (!value || typeof value !== 'object') return [];
+  if (depth >= MAX_DEPTH) throw TOO_DEEP;
+  return Array.isArray(value)
+    ? value.map((item: unknown) => ['', item])
+    : Object.keys(value).map((key) => [key, (value as Record<string, unknown>)[key]]);
+}
+
+/** Whether a string or key of a parsed JSON value passes `test` (throws `TOO_DEEP` when nested too deep). */
+function holds(value: unknown, depth: number, test: (text: string) => boolean): boolean {
+  if (typeof value === 'string') return test(value);
+  return children(value, depth).some(([k, v]) => test(k) || holds(v, depth + 1, test));
+}
+
+/** A copy of a parsed JSON value with `change` applied to every string and key. */
+function cleaned(value: unknown, depth: number, change: (text: string) => string): unknown {
+  if (typeof value === 'string') return change(value);
+  const items = children(value, depth);
+  if (Array.isArray(value)) return items.map(([, v]) => cleaned(v, depth + 1, change));
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of items) {
+    // defineProperty: a key "__proto__" stays data, as JSON.parse made it.
+    Object.defineProperty(out, change(k), {
+      value: cleaned(v, depth + 1, change),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
 }

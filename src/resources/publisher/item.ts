@@ -65,14 +65,28 @@ export function checkItem(item: unknown, dialect: Dialect, where: string): Paket
     throw new PaketInputError(field ? `item.${field}` : 'item', rule, where);
   };
   if (!item || typeof item !== 'object' || Array.isArray(item)) fail('', 'must be an object');
-  const given = item as Record<string, unknown>;
-  const has = (f: string): boolean =>
-    Object.prototype.hasOwnProperty.call(given, f) && given[f] !== undefined;
-  for (const f of Object.keys(given)) {
-    if (FIELDS.indexOf(f) < 0 && given[f] !== undefined) {
-      fail(f, 'is not a list item field (see PaketItemInput)');
-    }
+  // Read once, into a plain copy that every rule below checks and the result is made of: a
+  // getter that throws (or a Proxy) is a PaketInputError, and no getter can answer twice.
+  const unreadable = 'could not be read (its getter threw)';
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(item as object);
+  } catch {
+    fail('', unreadable);
   }
+  const given: Record<string, unknown> = {};
+  for (const f of keys) {
+    let v: unknown;
+    try {
+      v = (item as Record<string, unknown>)[f];
+    } catch {
+      fail(f, unreadable);
+    }
+    if (v === undefined) continue;
+    if (FIELDS.indexOf(f) < 0) fail(f, 'is not a list item field (see PaketItemInput)');
+    given[f] = v;
+  }
+  const has = (f: string): boolean => given[f] !== undefined;
   const id = idProblem(given.content_id);
   if (id) fail('content_id', id);
   for (const [f, allowed] of ENUMS) {

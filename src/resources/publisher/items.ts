@@ -122,7 +122,7 @@ export function createItems<T>(config: ItemsConfig<T>) {
       items(profileId: string, options?: { limit?: number }): AsyncIterable<PaketListItem> {
         const where = 'participants.items';
         const p = checkProfileId(profileId, where);
-        const limit = checkLimit(listOptions(options, where).limit, 200, where);
+        const limit = checkLimit(listOptions(options, where, ['limit']).limit, 200, where);
         return pagedList(
           {
             transport,

@@ -1,0 +1,216 @@
+// Hostile answers an outside review found getting through (each test failed before its fix):
+// secrets echoed behind JSON escapes, answers nested too deep, list cursors that cycle or
+// cannot be encoded, and a reconcile that took the service's linked IDs without the ID rule.
+import { describe, expect, it } from 'vitest';
+import {
+  createPaketClient,
+  PaketError,
+  PaketHttpError,
+  type PaketClientOptions,
+} from '../../src/index';
+import { SESSION } from '../helpers/fake-fetch';
+import { memoryStorage } from '../helpers/memory-storage';
+
+type Handler = (method: string, path: string, url: URL) => Response | Promise<Response>;
+const json = (status: number, body: unknown) =>
+  new Response(body === undefined ? null : JSON.stringify(body), { status });
+
+function client(handler: Handler, options: Partial<PaketClientOptions> = {}) {
+  return createPaketClient({
+    credentials: { username: 'platform_demo', password: 'test_sk_s3cr3t' },
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      const url = new URL(request.url);
+      return handler(request.method, url.pathname, url);
+    }) as typeof fetch,
+    retry: { limit: 0 },
+    signRequests: false,
+    autoFlush: false,
+    reconcileEveryMs: 0,
+    storage: memoryStorage().storage,
+    ...options,
+  });
+}
+
+describe('secrets echoed by the service', () => {
+  // transport/http.ts parse(): the check for a secret runs on JSON.stringify(value), where a
+  // secret holding `"`, `\` or a control character appears escaped, so it is never found and
+  // the parsed body (which holds the secret verbatim) is kept as is in PaketHttpError.body.
+  it.each(['test_sk_ab"cd', 'test_sk_ab\\cd', 'test_sk_ab\ncd'])(
+    'a secret %j echoed in an error body is not in error.body',
+    async (password) => {
+      const c = client(() => json(400, { error: 'bad_auth', message: `bad secret ${password}` }), {
+        credentials: { username: 'platform_demo', password },
+      });
+      const error = await c.status().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PaketHttpError);
+      // the message is scrubbed (serviceWords works on the string) ...
+      expect((error as Error).message).not.toContain(password);
+      // ... but the body the error carries is not
+      expect(JSON.stringify((error as PaketHttpError).body)).not.toContain(
+        JSON.stringify(password).slice(1, -1),
+      );
+      expect(
+        String(((error as PaketHttpError).body as { message?: string }).message),
+      ).not.toContain(password);
+    },
+  );
+
+  it('a secret with a quote echoed in a 2xx answer is not handed to the app', async () => {
+    const password = 'test_sk_ab"cd';
+    const c = client(() => json(200, { message: `hello ${password}`, client_id: 'c1' }), {
+      credentials: { username: 'platform_demo', password },
+    });
+    const status = await c.status();
+    expect(JSON.stringify(status)).not.toContain('ab\\"cd');
+  });
+});
+
+describe('deeply nested JSON answers', () => {
+  // http.ts parse() re-serialises every parsed body with JSON.stringify, which is recursive:
+  // a (legal, < 1 MB) deeply nested answer throws a raw RangeError out of the call.
+  const deep = '['.repeat(400_000) + ']'.repeat(400_000);
+  it('a 2xx answer nested 400,000 deep is a PaketHttpError, not a raw RangeError', async () => {
+    const c = client(() => new Response(deep, { status: 200 }));
+    const error = await c.status().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaketError);
+  });
+  it('an error answer nested 400,000 deep is a PaketHttpError, not a raw RangeError', async () => {
+    const c = client(() => new Response(deep, { status: 400 }));
+    const error = await c.status().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaketHttpError);
+  });
+});
+
+describe('hostile next_key', () => {
+  // resources/lists.ts accepts any string next_key of <= 1024 chars; http.ts builds the query
+  // with encodeURIComponent, which throws URIError on a lone surrogate.
+  it('a next_key with a lone surrogate is a typed error at next(), not a raw URIError', async () => {
+    const c = client((method) =>
+      method === 'POST'
+        ? json(200, SESSION)
+        : json(200, { items: [{ a: 1 }], next_key: 'k\ud800' }),
+    );
+    const run = async () => {
+      for await (const _ of c.sessions.upNext('p')) void _;
+    };
+    const error = await run().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaketError);
+  });
+
+  // lists.ts only refuses a next_key equal to the one just sent: a cursor that cycles
+  // (a, b, a, b, …) makes an endless list, each page a request.
+  it('a next_key that cycles between two values ends the list with a typed error', async () => {
+    let gets = 0;
+    const c = client((method, _path, url) => {
+      if (method === 'POST') return json(200, SESSION);
+      gets++;
+      const key = url.searchParams.get('next_key');
+      return json(200, { items: [{ content_id: `c${gets}` }], next_key: key === 'a' ? 'b' : 'a' });
+    });
+    let seen = 0;
+    const run = async () => {
+      for await (const _ of c.sessions.upNext('p')) {
+        void _;
+        if (++seen >= 500) return 'endless';
+      }
+      return 'ended';
+    };
+    const outcome = await run().catch((e: unknown) => e);
+    expect(outcome).toBeInstanceOf(PaketHttpError);
+    expect(gets).toBeLessThan(10);
+  });
+});
+
+describe('an echoed secret never reaches the stored records', () => {
+  it('a Session answer whose client_id echoes a secret holding a quote is not stored with it', async () => {
+    const password = 'test_sk_ab"cd';
+    const mem = memoryStorage();
+    const c = client(() => json(200, { ...SESSION, client_id: password }), {
+      credentials: { username: 'platform_demo', password },
+      storage: mem.storage,
+    });
+    await c.sessions.ensure('p');
+    expect(JSON.stringify([...mem.memory.values()])).not.toContain('ab\\"cd');
+  });
+});
+
+const APP = 'fe4a9ed381e8e376';
+
+function reconcileSetup(serviceLinked: () => unknown[]) {
+  const seen: string[] = [];
+  const mem = memoryStorage();
+  const c = createPaketClient({
+    credentials: { username: 'platform_demo', password: 'test_sk_s3cr3t' },
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const r = new Request(input, init);
+      const url = new URL(r.url);
+      seen.push(`${r.method} ${url.pathname}`);
+      const json = (status: number, body?: unknown) =>
+        new Response(body === undefined ? null : JSON.stringify(body), { status });
+      if (r.method === 'POST') return json(200, SESSION);
+      if (r.method === 'GET' && url.pathname.endsWith('/participants'))
+        return json(200, { items: serviceLinked() });
+      if (r.method === 'DELETE') return json(204);
+      return json(200, { message: 'Success' });
+    }) as typeof fetch,
+    retry: { limit: 0 },
+    signRequests: false,
+    autoFlush: false,
+    reconcileEveryMs: 1,
+    storage: mem.storage,
+  });
+  return { c, seen, mem };
+}
+const until = async (f: () => boolean, ms = 2000) => {
+  const end = Date.now() + ms;
+  while (!f() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+};
+
+describe("reconcile: the service's linked IDs keep the ID rule", () => {
+  it('a linked participant_id "." never makes the SDK send DELETE …/sessions/{session_id}/ (S7 on a lenient router)', async () => {
+    const { c, seen } = reconcileSetup(() => [
+      { participant_id: 'good', app_id: APP, created_at: 't' },
+      { participant_id: '.', app_id: APP, created_at: 't' },
+    ]);
+    await c.sessions.link('p', { appId: APP, participantId: 'good' });
+    await c.sessions.ensure('p'); // first seen: due from now
+    await new Promise((r) => setTimeout(r, 20));
+    await c.sessions.ensure('p'); // due: reconcile reads S5 and queues an unlink of "."
+    await until(() => seen.some((s) => s.startsWith('DELETE')));
+    // encodeSegment('.') is '%2E', which the URL parser takes as a dot-segment and drops
+    expect(seen).not.toContain(`DELETE /v1/upnext/sessions/${SESSION.session_id}/`);
+    expect(seen.filter((s) => s.startsWith('DELETE'))).toEqual([]);
+  });
+
+  it('a linked participant_id with a lone surrogate does not wedge the outbox (later links are still delivered)', async () => {
+    const { c } = reconcileSetup(() => [
+      { participant_id: 'good', app_id: APP, created_at: 't' },
+      { participant_id: 'x\ud800', app_id: APP, created_at: 't' },
+    ]);
+    await c.sessions.link('p', { appId: APP, participantId: 'good' });
+    await c.sessions.ensure('p');
+    await new Promise((r) => setTimeout(r, 20));
+    await c.sessions.ensure('p');
+    await new Promise((r) => setTimeout(r, 200));
+    const later = await c.sessions.link('p', { appId: APP, participantId: 'second' }).then(
+      () => 'linked',
+      (e: Error) => `${e.name}: ${e.message}`,
+    );
+    expect(later).toBe('linked');
+    expect((await c.pending()).map((o) => o.participantId)).not.toContain('x\ud800');
+  });
+
+  it('a profile whose record was lost never stores a malformed link from S5', async () => {
+    const { c, mem } = reconcileSetup(() => [
+      { participant_id: 'a/b/../../c', app_id: { evil: true }, created_at: 'x'.repeat(100_000) },
+    ]);
+    await c.sessions.ensure('p');
+    await new Promise((r) => setTimeout(r, 20));
+    await c.sessions.ensure('p');
+    await new Promise((r) => setTimeout(r, 200));
+    const stored = JSON.stringify([...mem.memory.values()]);
+    expect(stored).not.toContain('a/b/../../c');
+    expect(stored.length).toBeLessThan(50_000);
+  });
+});
