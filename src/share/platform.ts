@@ -61,11 +61,13 @@ function checkSender(claim: ShareClaim, from: Sender, o: ReceiveOptions): void {
  * freshness, replay) before any request, links what passes through `link` and answers the
  * sender where the channel can. Returns a function that stops listening.
  */
-export function receiveShares(channel: ShareChannel, options: ReceiveOptions): () => void {
-  if (!options || typeof options.link !== 'function' || !options.senders) {
-    throw shareError('invalid', 'options', 'receiveShares needs senders and link');
-  }
+export function receiveShares(channel: ShareChannel, given: ReceiveOptions): () => void {
+  const options = receiveOptions(given);
   const guard = createReplayGuard(options.windowMs, options.now);
+  const rate = senderRate(options.now ?? Date.now);
+  /** Shares being linked, by sender key and in all. */
+  const linking = new Map<string, number>();
+  let inFlight = 0;
   const safe = (f: () => void): void => {
     try {
       f();
@@ -75,6 +77,7 @@ export function receiveShares(channel: ShareChannel, options: ReceiveOptions): (
   };
   return channel.listen((wire, from, reply) => {
     let message: ShareMessage | undefined;
+    let key: string | undefined;
     const answer = (status: ShareStatus, reason?: string): void => {
       if (reply && message) safe(() => reply(encodeAck(message!.nonce, status, reason)));
     };
@@ -85,7 +88,14 @@ export function receiveShares(channel: ShareChannel, options: ReceiveOptions): (
     try {
       message = decodeShare(wire);
       checkSender(message, from, options);
+      // Per sender (an unattested one by the app_id it claims), and before the replay guard
+      // records anything: a flood from one sender neither fills the guard nor the outbox.
+      key = from.attested && from.id !== null ? `a:${from.id}` : `u:${message.appId}`;
+      rate(key);
       guard.check(message);
+      if (inFlight >= MAX_IN_FLIGHT || (linking.get(key) ?? 0) >= MAX_IN_FLIGHT_PER_SENDER) {
+        throw shareError('refused', 'rate', 'too many shares at once');
+      }
       guard.record(message);
     } catch (error) {
       refuse(
@@ -106,13 +116,23 @@ export function receiveShares(channel: ShareChannel, options: ReceiveOptions): (
       answer(status);
       if (options.onShare) safe(() => options.onShare!(share, status));
     };
-    let linking: Promise<unknown>;
+    let linked: Promise<unknown>;
     try {
-      linking = Promise.resolve(options.link(share));
+      linked = Promise.resolve(options.link(share));
     } catch (error) {
-      linking = Promise.reject(error);
+      linked = Promise.reject(error);
     }
-    linking.then(
+    const sender = key as string;
+    inFlight++;
+    linking.set(sender, (linking.get(sender) ?? 0) + 1);
+    const settled = (): void => {
+      inFlight--;
+      const left = (linking.get(sender) ?? 1) - 1;
+      if (left > 0) linking.set(sender, left);
+      else linking.delete(sender);
+    };
+    linked.then(settled, settled);
+    linked.then(
       () => done('linked'),
       (error: unknown) => {
         if ((error as { queued?: unknown } | null)?.queued === true) done('queued');
@@ -120,6 +140,72 @@ export function receiveShares(channel: ShareChannel, options: ReceiveOptions): (
       },
     );
   });
+}
+
+/** Shares one sender may make in a minute; shares being linked at once, in all and per sender. */
+const PER_SENDER_PER_MINUTE = 10;
+const MAX_IN_FLIGHT = 8;
+const MAX_IN_FLIGHT_PER_SENDER = 2;
+/** Senders the rate limit remembers at once (more only with the `accept` policy). */
+const MAX_SENDERS = 256;
+/** The longest clock window a receiver takes: a day. */
+const MAX_WINDOW_MS = 86_400_000;
+
+/** The options read once and checked: a getter that throws or a wrong type is a `PaketShareError`. */
+function receiveOptions(given: ReceiveOptions): ReceiveOptions {
+  const o: Record<string, unknown> = {};
+  const names = ['senders', 'link', 'unattested', 'onShare', 'onReject', 'windowMs', 'now'];
+  const bad = (rule: string, cause?: unknown): never => {
+    throw shareError('invalid', 'options', `receiveShares: ${rule}`, cause);
+  };
+  for (const name of names) {
+    try {
+      o[name] = (given as unknown as Record<string, unknown>)[name];
+    } catch (error) {
+      bad(`${name} could not be read`, error);
+    }
+    const v = o[name];
+    if (v === undefined) continue;
+    if (
+      name === 'windowMs'
+        ? !(typeof v === 'number' && v > 0 && v <= MAX_WINDOW_MS)
+        : name === 'unattested'
+          ? ['refuse', 'known-app-ids', 'accept'].indexOf(v as string) < 0
+          : name !== 'senders' && typeof v !== 'function'
+    ) {
+      bad(`${name} is not valid (see ReceiveOptions)`);
+    }
+  }
+  if (typeof o.link !== 'function' || !o.senders || typeof o.senders !== 'object') {
+    bad('senders and link are required');
+  }
+  return o as unknown as ReceiveOptions;
+}
+
+/**
+ * A limit of {@link PER_SENDER_PER_MINUTE} shares a minute per sender key: the returned
+ * function throws `PaketShareError('refused', 'rate')` past it. A clock set back starts
+ * the minute again.
+ */
+function senderRate(now: () => number): (key: string) => void {
+  const recent = new Map<string, number[]>();
+  return (key) => {
+    const t = now();
+    const kept = (recent.get(key) ?? []).filter((x) => x <= t && t - x < 60_000);
+    if (kept.length >= PER_SENDER_PER_MINUTE) {
+      recent.set(key, kept);
+      throw shareError('refused', 'rate', 'too many shares from this sender');
+    }
+    if (!recent.has(key) && recent.size >= MAX_SENDERS) {
+      // Forget senders quiet for a minute; still full: refuse the newcomer.
+      recent.forEach((times, k) => {
+        if (!times.some((x) => x <= t && t - x < 60_000)) recent.delete(k);
+      });
+      if (recent.size >= MAX_SENDERS) throw shareError('refused', 'rate', 'too many senders');
+    }
+    kept.push(t);
+    recent.set(key, kept);
+  };
 }
 
 /** The part of a `PaketClient` a platform needs. */

@@ -1,6 +1,6 @@
 import { claimOf } from './claim.js';
 import { decodeAck, encodeShare, isAckFor, newNonce } from './codec.js';
-import { shareError } from './errors.js';
+import { PaketShareError, shareError } from './errors.js';
 import type { ShareChannel, ShareClaim, ShareStatus } from './types.js';
 
 /** What {@link shareParticipant} learned. */
@@ -38,12 +38,24 @@ export async function shareParticipant(
       'share a Participant, a Context or { appId, participantId }',
     );
   }
-  const claim =
-    'participantId' in source && 'appId' in source ? (source as ShareClaim) : claimOf(source);
+  let claim: ShareClaim;
+  let timeoutMs: unknown;
+  try {
+    // Read once, into plain values: a getter that throws (or a Proxy) is a PaketShareError.
+    const given =
+      'participantId' in source && 'appId' in source ? (source as ShareClaim) : claimOf(source);
+    claim = { appId: given.appId, participantId: given.participantId };
+    timeoutMs = (options ?? {}).timeoutMs ?? 5000;
+  } catch (error) {
+    if (error instanceof PaketShareError) throw error;
+    throw shareError('invalid', 'source', 'the share could not be read (a getter threw)', error);
+  }
   const nonce = newNonce();
   const wire = encodeShare(claim, nonce);
-  const timeoutMs = options.timeoutMs ?? 5000;
-  if (!(timeoutMs > 0)) throw shareError('invalid', 'timeoutMs', 'timeoutMs must be positive');
+  // setTimeout takes at most 2^31 - 1 ms: a longer wait would end at once.
+  if (!(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= 2_147_483_647)) {
+    throw shareError('invalid', 'timeoutMs', 'timeoutMs must be from 1 to 2147483647 ms');
+  }
   const answer = await channel.send(wire, { timeoutMs, accepts: (a) => isAckFor(a, nonce) });
   if (answer === undefined) return { acked: false };
   const ack = decodeAck(answer);
