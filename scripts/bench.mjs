@@ -12,7 +12,8 @@
 //           only reads and parses the same record from localStorage, and Firebase
 //           Installations' getId() warm. Also the bytes fetched before the Session is in hand
 //           (resource timing), the requests and the storage writes of a warm start.
-//   cold    the first ensure() in a fresh browser profile beside its floors (fetch, ky)
+//   cold    the first ensure() in a fresh browser profile beside its floors (fetch, ky), and
+//           with the SDK's on-demand chunks loaded before the call (what chunk loading costs)
 //   links   link() beside its floors (fetch, ky), and with 50 ms of server latency
 //   items   putItem() beside the same floors for an item write (P1); "not available" when
 //           the build has no putItem
@@ -529,10 +530,13 @@ lap('cold');
 if (section('cold')) {
   // The raw POST and the fetch floor (context) only with BENCH_COLD_RAW=1: a browser start a sample.
   const extraKinds = process.env.BENCH_COLD_RAW === '1' ? ['raw', 'floor'] : [];
-  const kinds = ['sdk', ...extraKinds, 'kyFloor'];
+  const kinds = ['sdk', 'loaded', ...extraKinds, 'kyFloor'];
   const cold = Object.fromEntries(kinds.map((k) => [k, byRate()]));
+  // The on-demand chunks (everything but the entry, its start-up chunk and the hand-off).
+  const chunks = sdkFiles.filter((f) => !['paket-tv-sdk.js', 'core.js', 'share.js'].includes(f));
   const fn = {
     sdk: ['coldEnsure'],
+    loaded: ['coldEnsureLoaded', chunks],
     raw: ['coldRaw'],
     floor: ['coldFloor', false],
     kyFloor: ['coldFloor', true],
@@ -556,6 +560,16 @@ if (section('cold')) {
     '',
   );
   trow('first sessions.ensure() (claim, signed POST, store)', ...perRate(cold.sdk), '');
+  trow(
+    `the same with the SDK’s ${chunks.length} on-demand chunks loaded before the call`,
+    ...perRate(cold.loaded),
+    'context: the floors’ ky and idb-keyval are loaded before the call too',
+  );
+  trow(
+    'loading the chunks the call needs (the first row minus the second)',
+    ...RATES.map((r) => f2(median(cold.sdk[r]) - median(cold.loaded[r]))),
+    'context: where the time goes',
+  );
   if (cold.raw)
     trow('raw signed fetch POST + idb-keyval set', ...perRate(cold.raw), 'context, not a floor');
   if (cold.floor) {
