@@ -86,6 +86,10 @@ export function createEngine(config: EngineConfig) {
     const k = await config.outboxKey();
     await (legacyOutbox ??= migrateOutbox(k).catch((error: unknown) => {
       legacyOutbox = undefined;
+      // Typed anew: a timed-out move's `landed` is the move's, not the caller's operation's.
+      if (error instanceof PaketStorageError) {
+        throw new PaketStorageError(error.operation, error.reason, error);
+      }
       throw error;
     }));
     // The merge of an outbox a run on the localStorage fallback left there (repair.ts), before

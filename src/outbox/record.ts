@@ -160,12 +160,19 @@ export const linksOf = (r: OutboxRecord, profileId: string): PaketSessionPartici
       return link as PaketSessionParticipant;
     });
 
-/** Records an operation's outcome: the last 4 of each target, the newest OUTCOMES_KEPT in all. */
+/**
+ * Records an operation's outcome: the last 4 of each target (and, apart, the last 4 superseded
+ * ones), the newest OUTCOMES_KEPT in all.
+ */
 export function recordOutcome(r: OutboxRecord, op: QueuedOperation, status: number): void {
   // The last few of each target: a caller whose operation was followed by another of the
   // same target (an unlink, then a link) still learns its own.
-  let same = r.outcomes.filter((o) => o.target === op.target).length;
-  r.outcomes = r.outcomes.filter((o) => o.target !== op.target || same-- <= 3);
+  // Superseded outcomes are kept apart (the last 4 of those too): toggles queued quickly must
+  // not push out the outcome of a write the service executed, which a caller may be waiting for.
+  const kind = (o: { status: number }): boolean => o.status === STATUS_SUPERSEDED;
+  const mine = (o: Outcome): boolean => o.target === op.target && kind(o) === kind({ status });
+  let same = r.outcomes.filter(mine).length;
+  r.outcomes = r.outcomes.filter((o) => !mine(o) || same-- <= 3);
   r.outcomes.push({
     target: op.target,
     op: op.id,

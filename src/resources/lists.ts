@@ -2,7 +2,7 @@
 // items), loaded on demand: an app that never lists does not download this code.
 import { PaketHttpError } from '../errors/PaketHttpError.js';
 import type { Transport } from '../transport/http.js';
-import { pathShower } from '../transport/encoding.js';
+import { encodable, pathShower } from '../transport/encoding.js';
 import { isStatus } from './failures.js';
 
 /** Most characters of a string `next_key` the SDK sends back. */
@@ -18,16 +18,6 @@ export interface ListSource {
   transport: Transport;
   open(): Promise<string[]>;
   reopen?(): Promise<string[]>;
-}
-
-/** Whether `text` is well-formed UTF-16 (no lone surrogate), so that it can be encoded in a URL. */
-function wellFormed(text: string): boolean {
-  try {
-    encodeURIComponent(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -90,7 +80,7 @@ export function listIterator<T>(source: ListSource, limit: number | undefined): 
         } else if (sent.has(key)) {
           // A cursor that comes back (a, b, a, …) would make the list endless.
           throw fail('list whose "next_key" repeats one already sent');
-        } else if (typeof key === 'string' && !wellFormed(key)) {
+        } else if (typeof key === 'string' && !encodable(key)) {
           throw fail('list with a "next_key" that is not well-formed text');
         } else {
           sent.add(key);

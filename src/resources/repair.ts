@@ -16,6 +16,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { RecordStorage } from '../storage/records.js';
 import type { Transport } from '../transport/http.js';
 import { uuidv4 } from '../transport/uuid.js';
+import { encodable } from '../transport/encoding.js';
 import type { PaketLinkedParticipant, PaketSession } from '../types.js';
 import { route } from '../transport/routes.js';
 import { isStatus } from './failures.js';
@@ -232,13 +233,18 @@ export async function reconcile(
   if (!session) return;
   const service: (PaketLinkedParticipant & { participant_id: string })[] = [];
   let nextKey: unknown;
+  // Only a whole list is acted on (a partial one would unlink what is on the pages not read):
+  // a malformed page, a cursor that comes back or cannot be sent, or no end after 100 pages
+  // leaves everything as it is, for the next reconcile.
+  const sent = new Set<unknown>();
+  let whole = false;
   for (let page = 0; page < 100; page++) {
     const response = await transport.request({
       ...route(transport.dialect, 'linked', { sessionId: session.session_id }),
       query: { limit: 50, ...(nextKey !== undefined ? { next_key: nextKey as string } : {}) },
     });
     const body = response.body as { items?: unknown; next_key?: unknown } | undefined;
-    if (!body || !Array.isArray(body.items)) break;
+    if (!body || !Array.isArray(body.items)) return;
     for (const item of body.items as unknown[]) {
       const o = (item && typeof item === 'object' ? item : {}) as Record<string, unknown>;
       const id = o.participant_id ?? o.context_id;
@@ -252,8 +258,13 @@ export async function reconcile(
       });
     }
     nextKey = body.next_key;
-    if (nextKey === undefined || nextKey === null || body.items.length === 0) break;
+    whole = nextKey === undefined || nextKey === null || body.items.length === 0;
+    if (whole) break;
+    if (typeof nextKey !== 'number' && typeof nextKey !== 'string') return;
+    if (sent.has(nextKey) || !encodable(String(nextKey))) return;
+    sent.add(nextKey);
   }
+  if (!whole) return;
   const relinked: string[] = [];
   const unlinked: string[] = [];
   await outbox.edit((r) => {

@@ -40,9 +40,9 @@ export function bounded<T>(
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       const error = new PaketStorageError(operation, 'timeout');
-      // The call may still commit: whoever must know waits for `landed`. (Not an open: the
-      // call that waited for it was never issued, so nothing of it can land.)
-      if (operation !== 'open')
+      // A write may still commit: whoever must know waits for `landed`. (Not a read, which
+      // changes nothing, nor an open: the call that waited for it was never issued.)
+      if (operation === 'write' || operation === 'delete')
         error.landed = promise.then(
           () => true,
           () => false,

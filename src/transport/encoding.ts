@@ -22,3 +22,13 @@ export const pathShower = (baseUrl: string) => {
   return (segments: readonly string[]): string =>
     basePath + segments.map((s) => '/' + encodeSegment(s)).join('') || '/';
 };
+
+/** Whether `text` can go into a URL: well-formed UTF-16, no lone surrogate. */
+export function encodable(text: string): boolean {
+  try {
+    encodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

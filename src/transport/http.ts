@@ -474,15 +474,20 @@ function children(value: unknown, depth: number): [string, unknown][] {
     : Object.keys(value).map((key) => [key, (value as Record<string, unknown>)[key]]);
 }
 
-/** Whether a string or key of a parsed JSON value passes `test` (throws `TOO_DEEP` when nested too deep). */
+/** Whether a string, number or key of a parsed JSON value passes `test` (throws `TOO_DEEP` when nested too deep). */
 function holds(value: unknown, depth: number, test: (text: string) => boolean): boolean {
-  if (typeof value === 'string') return test(value);
+  if (typeof value === 'string' || typeof value === 'number') return test(String(value));
   return children(value, depth).some(([k, v]) => test(k) || holds(v, depth + 1, test));
 }
 
-/** A copy of a parsed JSON value with `change` applied to every string and key. */
+/** A copy of a parsed JSON value with `change` applied to every string, number and key. */
 function cleaned(value: unknown, depth: number, change: (text: string) => string): unknown {
   if (typeof value === 'string') return change(value);
+  // A secret of digits, echoed as a number: the number becomes the scrubbed text.
+  if (typeof value === 'number') {
+    const text = change(String(value));
+    return text === String(value) ? value : text;
+  }
   const items = children(value, depth);
   if (Array.isArray(value)) return items.map(([, v]) => cleaned(v, depth + 1, change));
   if (!value || typeof value !== 'object') return value;

@@ -7,7 +7,9 @@ import {
   PaketError,
   PaketNetworkError,
   PaketStorageError,
+  type PaketClientOptions,
   type PaketEvent,
+  type StorageAdapter,
 } from '../../src/index';
 import { APP, LINK, useEmulator } from '../helpers/emulator';
 import { memoryStorage, sharedMemory } from '../helpers/memory-storage';
@@ -114,11 +116,20 @@ function slowFactory(delayMs: number): IDBFactory {
   } as unknown as IDBFactory;
 }
 
-it('a link whose storage open timed out is not told it may still commit, and is never reported queued', async () => {
-  vi.stubGlobal('indexedDB', slowFactory(1500));
+/**
+ * A link whose storage call before its queue write timed out (`slow` makes it so): the
+ * write was never issued, so the caller is not told it may still commit, nothing is
+ * reported queued once the slow call answers, and nothing is queued.
+ */
+async function timedOutBeforeTheWrite(
+  operation: string,
+  storage: PaketClientOptions['storage'],
+  settleMs: number,
+) {
   const [p] = await env.participants(1);
   const events: PaketEvent[] = [];
   const client = env.client({
+    ...(storage ? { storage } : {}),
     autoFlush: true,
     retry: { limit: 0 },
     storageTimeoutMs: 300,
@@ -128,12 +139,31 @@ it('a link whose storage open timed out is not told it may still commit, and is 
     .link('default', { appId: APP, participantId: p! })
     .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(PaketStorageError);
-  expect(error).toMatchObject({ operation: 'open', reason: 'timeout', mayCommit: false });
+  expect(error).toMatchObject({ operation, reason: 'timeout', mayCommit: false });
   expect((error as Error).message).not.toMatch(/may still complete/);
-  await new Promise((r) => setTimeout(r, 2500)); // IndexedDB has opened meanwhile
+  await new Promise((r) => setTimeout(r, settleMs)); // the slow call has answered meanwhile
   expect(events.some((e) => e.type === 'outboxQueued')).toBe(false);
   expect(await client.pending()).toEqual([]);
   client.close();
+}
+
+it('a link whose storage open timed out is not told it may still commit, and is never reported queued', async () => {
+  vi.stubGlobal('indexedDB', slowFactory(1500));
+  await timedOutBeforeTheWrite('open', undefined, 2500);
+}, 20_000);
+
+it('a link whose first outbox read timed out is not told it may commit, nor reported queued', async () => {
+  const { storage } = memoryStorage();
+  let slow = true;
+  const get = storage.get;
+  storage.get = async (k) => {
+    if (slow && k.endsWith(':links')) {
+      slow = false;
+      await new Promise((r) => setTimeout(r, 700)); // a TV's IndexedDB, slow at boot
+    }
+    return get(k);
+  };
+  await timedOutBeforeTheWrite('read', storage, 1000);
 }, 20_000);
 
 describe('outcomes another instance delivered, read from the record', () => {
@@ -185,4 +215,59 @@ describe('outcomes another instance delivered, read from the record', () => {
     a.close();
     b.close();
   });
+
+  it("a link another instance delivered keeps its outcome through that instance's quick toggles", async () => {
+    const [p, q, r] = await env.participants(3);
+    const { memory, adapter } = sharedMemory();
+    // A's reads can be held back (a busy TV: A's 100 ms poll comes late).
+    let gate: Promise<void> | undefined = undefined;
+    let open!: () => void;
+    const base = adapter();
+    const aView: StorageAdapter = {
+      ...base,
+      get: async (k) => {
+        if (gate) await gate;
+        return base.get(k);
+      },
+    };
+    const a = env.outboxClient(aView);
+    const b = env.outboxClient(adapter());
+    await b.sessions.ensure('p');
+    await a.sessions.ensure('p');
+    // q's link 800 ms, p's at once, r's 1500 ms.
+    env.emu.injectFaults(LINK, [{ delayMs: 800 }, {}, { delayMs: 1500 }]);
+    const bLink = b.sessions.link('p', { appId: APP, participantId: q! });
+    await vi.waitFor(() => expect(env.emu.log.some((e) => e.route === LINK)).toBe(true));
+    const aLink = a.sessions.link('p', { appId: APP, participantId: p! }).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error: error as Error }),
+    );
+    const key = () => [...memory.keys()].find((k) => k.endsWith(':links'))!;
+    const record = () =>
+      memory.get(key()) as { ops: { participantId: string }[]; outcomes: unknown[] };
+    await vi.waitFor(() => expect(record().ops.some((o) => o.participantId === p)).toBe(true));
+    const bSlow = b.sessions.link('p', { appId: APP, participantId: r! }).catch(() => undefined);
+    gate = new Promise<void>((resolve) => (open = resolve));
+    await bLink;
+    // B delivers A's link, then r's (slow): A's link is done and in the record.
+    await vi.waitFor(() => expect(record().ops.some((o) => o.participantId === p)).toBe(false));
+    expect((await b.sessions.linked('p')).map((l) => l.participant_id)).toContain(p);
+    // The user toggles p four times in B, behind r's delivery.
+    const toggles: Promise<unknown>[] = [];
+    for (const unlink of [true, false, true, false, true]) {
+      toggles.push(
+        (unlink
+          ? b.sessions.unlink('p', p!)
+          : b.sessions.link('p', { appId: APP, participantId: p! })
+        ).catch(() => undefined),
+      );
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    open();
+    const outcome = await aLink;
+    await Promise.all([bSlow, ...toggles]);
+    expect('error' in outcome ? outcome.error.message : 'linked').not.toMatch(/outcome unknown/);
+    a.close();
+    b.close();
+  }, 20_000);
 });

@@ -33,9 +33,8 @@ function client(handler: Handler, options: Partial<PaketClientOptions> = {}) {
 }
 
 describe('secrets echoed by the service', () => {
-  // transport/http.ts parse(): the check for a secret runs on JSON.stringify(value), where a
-  // secret holding `"`, `\` or a control character appears escaped, so it is never found and
-  // the parsed body (which holds the secret verbatim) is kept as is in PaketHttpError.body.
+  // A secret holding `"`, `\` or a control character is escaped in JSON: every string of the
+  // parsed answer is checked, not its serialised text.
   it.each(['test_sk_ab"cd', 'test_sk_ab\\cd', 'test_sk_ab\ncd'])(
     'a secret %j echoed in an error body is not in error.body',
     async (password) => {
@@ -66,9 +65,24 @@ describe('secrets echoed by the service', () => {
   });
 });
 
+describe('a secret of digits echoed as a JSON number', () => {
+  const password = '80467215930457';
+  it('a numeric secret echoed as a number is not in error.body', async () => {
+    const error = await numeric(401, { error: 'bad_auth', secret: Number(password) })
+      .status()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaketHttpError);
+    expect(JSON.stringify((error as PaketHttpError).body)).not.toContain(password);
+  });
+  function numeric(status: number, body: unknown) {
+    return client(() => new Response(JSON.stringify(body), { status }), {
+      credentials: { username: 'platform_demo', password },
+    });
+  }
+});
+
 describe('deeply nested JSON answers', () => {
-  // http.ts parse() re-serialises every parsed body with JSON.stringify, which is recursive:
-  // a (legal, < 1 MB) deeply nested answer throws a raw RangeError out of the call.
+  // A (legal, < 1 MB) deeply nested answer: past 64 levels it is not read as JSON.
   const deep = '['.repeat(400_000) + ']'.repeat(400_000);
   it('a 2xx answer nested 400,000 deep is a PaketHttpError, not a raw RangeError', async () => {
     const c = client(() => new Response(deep, { status: 200 }));
@@ -83,8 +97,7 @@ describe('deeply nested JSON answers', () => {
 });
 
 describe('hostile next_key', () => {
-  // resources/lists.ts accepts any string next_key of <= 1024 chars; http.ts builds the query
-  // with encodeURIComponent, which throws URIError on a lone surrogate.
+  // A next_key goes into the query: one that cannot be encoded is refused.
   it('a next_key with a lone surrogate is a typed error at next(), not a raw URIError', async () => {
     const c = client((method) =>
       method === 'POST'
@@ -98,8 +111,7 @@ describe('hostile next_key', () => {
     expect(error).toBeInstanceOf(PaketError);
   });
 
-  // lists.ts only refuses a next_key equal to the one just sent: a cursor that cycles
-  // (a, b, a, b, …) makes an endless list, each page a request.
+  // A cursor that comes back (a, b, a, b, …) would make an endless list, a request a page.
   it('a next_key that cycles between two values ends the list with a typed error', async () => {
     let gets = 0;
     const c = client((method, _path, url) => {
@@ -137,7 +149,7 @@ describe('an echoed secret never reaches the stored records', () => {
 
 const APP = 'fe4a9ed381e8e376';
 
-function reconcileSetup(serviceLinked: () => unknown[]) {
+function reconcileSetup(serviceLinked: (url: URL) => unknown[] | object) {
   const seen: string[] = [];
   const mem = memoryStorage();
   const c = createPaketClient({
@@ -149,8 +161,10 @@ function reconcileSetup(serviceLinked: () => unknown[]) {
       const json = (status: number, body?: unknown) =>
         new Response(body === undefined ? null : JSON.stringify(body), { status });
       if (r.method === 'POST') return json(200, SESSION);
-      if (r.method === 'GET' && url.pathname.endsWith('/participants'))
-        return json(200, { items: serviceLinked() });
+      if (r.method === 'GET' && url.pathname.endsWith('/participants')) {
+        const page = serviceLinked(url);
+        return json(200, Array.isArray(page) ? { items: page } : page);
+      }
       if (r.method === 'DELETE') return json(204);
       return json(200, { message: 'Success' });
     }) as typeof fetch,
@@ -212,5 +226,20 @@ describe("reconcile: the service's linked IDs keep the ID rule", () => {
     const stored = JSON.stringify([...mem.memory.values()]);
     expect(stored).not.toContain('a/b/../../c');
     expect(stored.length).toBeLessThan(50_000);
+  });
+
+  it('a linked list whose cursor comes back is not acted on: nothing unlinked, a few pages read', async () => {
+    const { c, seen } = reconcileSetup((url) => ({
+      items: [{ participant_id: 'stranger', app_id: APP, created_at: 't' }],
+      next_key: url.searchParams.get('next_key') === 'a' ? 'b' : 'a',
+    }));
+    await c.sessions.link('p', { appId: APP, participantId: 'good' });
+    await c.sessions.ensure('p');
+    await new Promise((r) => setTimeout(r, 20));
+    await c.sessions.ensure('p'); // due: reads S5, which never ends
+    await until(() => seen.filter((x) => x.startsWith('GET')).length >= 3, 500);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen.filter((x) => x.startsWith('GET')).length).toBeLessThanOrEqual(3);
+    expect(seen.filter((x) => x.startsWith('DELETE'))).toEqual([]);
   });
 });
