@@ -161,7 +161,10 @@ export interface ReplayGuard {
   record(message: ShareMessage): void;
 }
 
-/** A {@link ReplayGuard} with a ±`windowMs` clock window, keeping at most `limit` nonces. */
+/**
+ * A {@link ReplayGuard} with a ±`windowMs` clock window, keeping at most `limit` nonces (past
+ * it, the oldest are forgotten).
+ */
 export function createReplayGuard(
   windowMs = DEFAULT_WINDOW_MS,
   now: () => number = Date.now,
@@ -179,18 +182,19 @@ export function createReplayGuard(
       }
     },
     record(message) {
-      // A nonce only needs remembering while its message is fresh.
+      // A nonce only needs remembering while its message is fresh; still full, the oldest
+      // tenth is forgotten (refusing every share instead would let a flood lock all out).
       if (count >= limit) {
+        const t = now();
+        const keys = Object.keys(seen)
+          .filter((k) => Math.abs(t - seen[k]!) <= windowMs)
+          .sort((a, b) => seen[a]! - seen[b]!);
         const fresh: Record<string, number> = {};
-        count = 0;
-        for (const k in seen) {
-          if (Math.abs(now() - seen[k]!) <= windowMs) {
-            fresh[k] = seen[k]!;
-            count++;
-          }
-        }
+        keys.slice(Math.max(0, keys.length - Math.floor(limit * 0.9))).forEach((k) => {
+          fresh[k] = seen[k]!;
+        });
         seen = fresh;
-        if (count >= limit) throw shareError('refused', 'rate', 'too many shares');
+        count = Object.keys(fresh).length;
       }
       seen[message.nonce] = message.ts;
       count++;

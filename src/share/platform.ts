@@ -63,11 +63,23 @@ function checkSender(claim: ShareClaim, from: Sender, o: ReceiveOptions): void {
  */
 export function receiveShares(channel: ShareChannel, given: ReceiveOptions): () => void {
   const options = receiveOptions(given);
-  const guard = createReplayGuard(options.windowMs, options.now);
-  const rate = senderRate(options.now ?? Date.now);
-  /** Shares being linked, by sender key and in all. */
-  const linking = new Map<string, number>();
-  let inFlight = 0;
+  const { link, onShare, onReject } = options;
+  // The clock the checks use: one that fails, or gives no finite time, refuses the share.
+  const clock = (): number => {
+    let t: unknown;
+    try {
+      t = (options.now ?? Date.now)();
+    } catch (error) {
+      throw shareError('refused', 'stale', 'the clock failed', error);
+    }
+    if (typeof t !== 'number' || !isFinite(t)) {
+      throw shareError('refused', 'stale', 'the clock gave no time');
+    }
+    return t;
+  };
+  // Attested senders and unattested ones have limits apart: a flood of one kind never
+  // refuses the other.
+  const pools = [pool(options.windowMs, clock, 8), pool(options.windowMs, clock, 4)] as const;
   const safe = (f: () => void): void => {
     try {
       f();
@@ -77,26 +89,28 @@ export function receiveShares(channel: ShareChannel, given: ReceiveOptions): () 
   };
   return channel.listen((wire, from, reply) => {
     let message: ShareMessage | undefined;
-    let key: string | undefined;
+    let admitted: Pool | undefined;
     const answer = (status: ShareStatus, reason?: string): void => {
       if (reply && message) safe(() => reply(encodeAck(message!.nonce, status, reason)));
     };
     const refuse = (error: PaketShareError): void => {
       answer('refused', error.detail);
-      if (options.onReject) safe(() => options.onReject!(error, from));
+      if (onReject) safe(() => onReject.call(given, error, from));
     };
     try {
       message = decodeShare(wire);
       checkSender(message, from, options);
-      // Per sender (an unattested one by the app_id it claims), and before the replay guard
-      // records anything: a flood from one sender neither fills the guard nor the outbox.
-      key = from.attested && from.id !== null ? `a:${from.id}` : `u:${message.appId}`;
-      rate(key);
-      guard.check(message);
-      if (inFlight >= MAX_IN_FLIGHT || (linking.get(key) ?? 0) >= MAX_IN_FLIGHT_PER_SENDER) {
+      const attested = from.attested && from.id !== null;
+      admitted = pools[attested ? 0 : 1];
+      // Stale and replayed messages first, so that junk spends no budget. Then the sender's
+      // budget: an attested one by its ID; an unattested one by the pair it shares, which only
+      // its publisher knows (counted by app_id alone, any app could spend a publisher's).
+      admitted.guard.check(message);
+      admitted.rate(attested ? `${from.id}` : `${message.appId}\n${message.participantId}`);
+      if (admitted.busy >= admitted.slots) {
         throw shareError('refused', 'rate', 'too many shares at once');
       }
-      guard.record(message);
+      admitted.guard.record(message);
     } catch (error) {
       refuse(
         error instanceof PaketShareError
@@ -114,24 +128,25 @@ export function receiveShares(channel: ShareChannel, given: ReceiveOptions): () 
     };
     const done = (status: ShareStatus): void => {
       answer(status);
-      if (options.onShare) safe(() => options.onShare!(share, status));
+      if (onShare) safe(() => onShare.call(given, share, status));
     };
     let linked: Promise<unknown>;
     try {
-      linked = Promise.resolve(options.link(share));
+      linked = Promise.resolve(link.call(given, share));
     } catch (error) {
       linked = Promise.reject(error);
     }
-    const sender = key as string;
-    inFlight++;
-    linking.set(sender, (linking.get(sender) ?? 0) + 1);
-    const settled = (): void => {
-      inFlight--;
-      const left = (linking.get(sender) ?? 1) - 1;
-      if (left > 0) linking.set(sender, left);
-      else linking.delete(sender);
+    // The slot is free when the link settles, or after SLOT_MS (a link that never settles).
+    const held = admitted;
+    held.busy++;
+    let holding = true;
+    const free = (): void => {
+      if (holding) held.busy--;
+      holding = false;
+      clearTimeout(timer);
     };
-    linked.then(settled, settled);
+    const timer = setTimeout(free, SLOT_MS);
+    linked.then(free, free);
     linked.then(
       () => done('linked'),
       (error: unknown) => {
@@ -142,14 +157,26 @@ export function receiveShares(channel: ShareChannel, given: ReceiveOptions): () 
   });
 }
 
-/** Shares one sender may make in a minute; shares being linked at once, in all and per sender. */
+/** Shares one sender key may make in a minute. */
 const PER_SENDER_PER_MINUTE = 10;
-const MAX_IN_FLIGHT = 8;
-const MAX_IN_FLIGHT_PER_SENDER = 2;
-/** Senders the rate limit remembers at once (more only with the `accept` policy). */
+/** Sender keys a pool remembers at once. */
 const MAX_SENDERS = 256;
+/** The longest a share holds a linking slot (a `link` that never settles frees it then). */
+const SLOT_MS = 60_000;
 /** The longest clock window a receiver takes: a day. */
 const MAX_WINDOW_MS = 86_400_000;
+
+/** One kind of sender's limits: its replay guard, its rate per key, its linking slots. */
+interface Pool {
+  guard: ReturnType<typeof createReplayGuard>;
+  rate: (key: string) => void;
+  slots: number;
+  busy: number;
+}
+
+function pool(windowMs: number | undefined, now: () => number, slots: number): Pool {
+  return { guard: createReplayGuard(windowMs, now), rate: senderRate(now), slots, busy: 0 };
+}
 
 /** The options read once and checked: a getter that throws or a wrong type is a `PaketShareError`. */
 function receiveOptions(given: ReceiveOptions): ReceiveOptions {
@@ -158,14 +185,17 @@ function receiveOptions(given: ReceiveOptions): ReceiveOptions {
   const bad = (rule: string, cause?: unknown): never => {
     throw shareError('invalid', 'options', `receiveShares: ${rule}`, cause);
   };
-  for (const name of names) {
+  names.forEach((name) => {
     try {
       o[name] = (given as unknown as Record<string, unknown>)[name];
     } catch (error) {
       bad(`${name} could not be read`, error);
     }
     const v = o[name];
-    if (v === undefined) continue;
+    if (v === undefined || v === null) {
+      delete o[name]; // not given
+      return;
+    }
     if (
       name === 'windowMs'
         ? !(typeof v === 'number' && v > 0 && v <= MAX_WINDOW_MS)
@@ -175,7 +205,7 @@ function receiveOptions(given: ReceiveOptions): ReceiveOptions {
     ) {
       bad(`${name} is not valid (see ReceiveOptions)`);
     }
-  }
+  });
   if (typeof o.link !== 'function' || !o.senders || typeof o.senders !== 'object') {
     bad('senders and link are required');
   }
@@ -183,9 +213,9 @@ function receiveOptions(given: ReceiveOptions): ReceiveOptions {
 }
 
 /**
- * A limit of {@link PER_SENDER_PER_MINUTE} shares a minute per sender key: the returned
- * function throws `PaketShareError('refused', 'rate')` past it. A clock set back starts
- * the minute again.
+ * A limit of {@link PER_SENDER_PER_MINUTE} shares a minute per sender key, for at most
+ * {@link MAX_SENDERS} keys: the returned function throws `PaketShareError('refused', 'rate')`
+ * past it. A clock set back starts the minute again.
  */
 function senderRate(now: () => number): (key: string) => void {
   const recent = new Map<string, number[]>();
@@ -197,11 +227,12 @@ function senderRate(now: () => number): (key: string) => void {
       throw shareError('refused', 'rate', 'too many shares from this sender');
     }
     if (!recent.has(key) && recent.size >= MAX_SENDERS) {
-      // Forget senders quiet for a minute; still full: refuse the newcomer.
+      // Forget senders quiet for a minute; still full, the longest known goes (refusing the
+      // newcomer instead would let a flood of made-up senders lock every real one out).
       recent.forEach((times, k) => {
         if (!times.some((x) => x <= t && t - x < 60_000)) recent.delete(k);
       });
-      if (recent.size >= MAX_SENDERS) throw shareError('refused', 'rate', 'too many senders');
+      if (recent.size >= MAX_SENDERS) recent.delete(recent.keys().next().value as string);
     }
     kept.push(t);
     recent.set(key, kept);
@@ -223,8 +254,14 @@ export function linkShares(
   channel: ShareChannel,
   options: Omit<ReceiveOptions, 'link'>,
 ): () => void {
+  let given: Omit<ReceiveOptions, 'link'>;
+  try {
+    given = { ...options };
+  } catch (error) {
+    throw shareError('invalid', 'options', 'receiveShares: options could not be read', error);
+  }
   return receiveShares(channel, {
-    ...options,
+    ...given,
     link: (s) =>
       client.sessions.link(activeProfile(), { appId: s.appId, participantId: s.participantId }),
   });
