@@ -1,4 +1,6 @@
 // A scripted fetch for unit tests: each call takes the next step and records the request.
+import { createPaketClient, type PaketClientOptions } from '../../src/index';
+import { memoryStorage } from './memory-storage';
 
 export type Step =
   | { status: number; body?: unknown; raw?: string; headers?: Record<string, string> }
@@ -44,3 +46,24 @@ export const SESSION = {
 };
 
 export const CREDS = { username: 'platform_demo', password: 'test_sk_s3cr3t' };
+
+/**
+ * A platform client whose requests `handle` answers (the Request as the SDK sent it), with
+ * nothing automatic: one attempt, no signing, no flush or reconcile by itself, memory storage.
+ */
+export function handledClient(
+  handle: (request: Request) => Response | Promise<Response>,
+  options: Partial<PaketClientOptions> = {},
+) {
+  return createPaketClient({
+    credentials: CREDS,
+    fetch: (async (input: RequestInfo | URL, init?: RequestInit) =>
+      handle(new Request(input, init))) as typeof fetch,
+    retry: { limit: 0 },
+    signRequests: false,
+    autoFlush: false,
+    reconcileEveryMs: 0,
+    storage: memoryStorage().storage,
+    ...options,
+  });
+}

@@ -2,13 +2,8 @@
 // secrets echoed behind JSON escapes, answers nested too deep, list cursors that cycle or
 // cannot be encoded, and a reconcile that took the service's linked IDs without the ID rule.
 import { describe, expect, it } from 'vitest';
-import {
-  createPaketClient,
-  PaketError,
-  PaketHttpError,
-  type PaketClientOptions,
-} from '../../src/index';
-import { SESSION } from '../helpers/fake-fetch';
+import { PaketError, PaketHttpError, type PaketClientOptions } from '../../src/index';
+import { handledClient, SESSION } from '../helpers/fake-fetch';
 import { memoryStorage } from '../helpers/memory-storage';
 
 type Handler = (method: string, path: string, url: URL) => Response | Promise<Response>;
@@ -16,20 +11,10 @@ const json = (status: number, body: unknown) =>
   new Response(body === undefined ? null : JSON.stringify(body), { status });
 
 function client(handler: Handler, options: Partial<PaketClientOptions> = {}) {
-  return createPaketClient({
-    credentials: { username: 'platform_demo', password: 'test_sk_s3cr3t' },
-    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = new Request(input, init);
-      const url = new URL(request.url);
-      return handler(request.method, url.pathname, url);
-    }) as typeof fetch,
-    retry: { limit: 0 },
-    signRequests: false,
-    autoFlush: false,
-    reconcileEveryMs: 0,
-    storage: memoryStorage().storage,
-    ...options,
-  });
+  return handledClient((request) => {
+    const url = new URL(request.url);
+    return handler(request.method, url.pathname, url);
+  }, options);
 }
 
 describe('secrets echoed by the service', () => {
@@ -152,28 +137,20 @@ const APP = 'fe4a9ed381e8e376';
 function reconcileSetup(serviceLinked: (url: URL) => unknown[] | object) {
   const seen: string[] = [];
   const mem = memoryStorage();
-  const c = createPaketClient({
-    credentials: { username: 'platform_demo', password: 'test_sk_s3cr3t' },
-    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const r = new Request(input, init);
+  const c = handledClient(
+    (r) => {
       const url = new URL(r.url);
       seen.push(`${r.method} ${url.pathname}`);
-      const json = (status: number, body?: unknown) =>
-        new Response(body === undefined ? null : JSON.stringify(body), { status });
       if (r.method === 'POST') return json(200, SESSION);
       if (r.method === 'GET' && url.pathname.endsWith('/participants')) {
         const page = serviceLinked(url);
         return json(200, Array.isArray(page) ? { items: page } : page);
       }
-      if (r.method === 'DELETE') return json(204);
+      if (r.method === 'DELETE') return json(204, undefined);
       return json(200, { message: 'Success' });
-    }) as typeof fetch,
-    retry: { limit: 0 },
-    signRequests: false,
-    autoFlush: false,
-    reconcileEveryMs: 1,
-    storage: mem.storage,
-  });
+    },
+    { reconcileEveryMs: 1, storage: mem.storage },
+  );
   return { c, seen, mem };
 }
 const until = async (f: () => boolean, ms = 2000) => {

@@ -3,8 +3,7 @@
 // is not a function.
 import { describe, expect, it } from 'vitest';
 import { createPaketClient, PaketInputError, type PaketClientOptions } from '../../src/index';
-import { SESSION } from '../helpers/fake-fetch';
-import { memoryStorage } from '../helpers/memory-storage';
+import { handledClient, SESSION } from '../helpers/fake-fetch';
 
 const CREDS = { username: 'platform_demo', password: 'test_sk_s3cr3t' };
 const throwing = <T extends object>(o: T, name: string): T =>
@@ -17,22 +16,12 @@ const throwing = <T extends object>(o: T, name: string): T =>
 
 function client(options: Partial<PaketClientOptions> = {}) {
   const requests: string[] = [];
-  const c = createPaketClient({
-    credentials: CREDS,
-    fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const r = new Request(input, init);
-      requests.push(`${r.method} ${new URL(r.url).pathname}`);
-      return new Response(JSON.stringify(r.method === 'POST' ? SESSION : { items: [] }), {
-        status: 200,
-      });
-    }) as typeof fetch,
-    retry: { limit: 0 },
-    signRequests: false,
-    autoFlush: false,
-    reconcileEveryMs: 0,
-    storage: memoryStorage().storage,
-    ...options,
-  });
+  const c = handledClient((r) => {
+    requests.push(`${r.method} ${new URL(r.url).pathname}`);
+    return new Response(JSON.stringify(r.method === 'POST' ? SESSION : { items: [] }), {
+      status: 200,
+    });
+  }, options);
   return { c, requests };
 }
 
