@@ -169,8 +169,9 @@ export function recordOutcome(r: OutboxRecord, op: QueuedOperation, status: numb
   // same target (an unlink, then a link) still learns its own.
   // Superseded outcomes are kept apart (the last 4 of those too): toggles queued quickly must
   // not push out the outcome of a write the service executed, which a caller may be waiting for.
-  const kind = (o: { status: number }): boolean => o.status === STATUS_SUPERSEDED;
-  const mine = (o: Outcome): boolean => o.target === op.target && kind(o) === kind({ status });
+  const superseded = status === STATUS_SUPERSEDED;
+  const mine = (o: Outcome): boolean =>
+    o.target === op.target && (o.status === STATUS_SUPERSEDED) === superseded;
   let same = r.outcomes.filter(mine).length;
   r.outcomes = r.outcomes.filter((o) => !mine(o) || same-- <= 3);
   r.outcomes.push({
