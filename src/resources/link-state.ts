@@ -28,6 +28,11 @@ export interface LinkInternals {
     create: boolean,
     record?: OutboxRecord,
   ): Promise<PaketSession | undefined>;
+  /**
+   * Forgets the profile's Session `lost`, then its Session from the durable record (made
+   * when `create`); one given `lost`'s ID again is taken off the record's lost list.
+   */
+  after(profileId: string, lost: string, create: boolean): Promise<PaketSession | undefined>;
   /** Forgets the profile's Session (only while it is `id`, when given). */
   forget(profileId: string, id?: string): Promise<void>;
 }

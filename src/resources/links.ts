@@ -58,8 +58,19 @@ export function createLinks(config: LinkConfig) {
       let session = await sessions.internals.current(profileId, create);
       const gone = (record ?? (await outbox.read())).gone;
       for (let n = 0; n < 3 && session && gone.indexOf(session.session_id) >= 0; n++) {
-        await internals.forget(profileId, session.session_id);
-        session = await sessions.internals.current(profileId, create);
+        session = await internals.after(profileId, session.session_id, create);
+      }
+      return session;
+    },
+    after: async (profileId, lost, create) => {
+      await internals.forget(profileId, lost);
+      const session = await sessions.internals.current(profileId, create);
+      // The service gave the lost Session's ID to the Session made now: it has that Session
+      // again (without this, links made on it would count as made on a lost one, for ever).
+      if (session && session.session_id === lost) {
+        await outbox.edit((r) => {
+          r.gone = r.gone.filter((g) => g !== lost);
+        });
       }
       return session;
     },

@@ -146,8 +146,7 @@ export async function replaceSession(
   });
   // The lost one is forgotten only while stored (with new keys for the profile's operations):
   // another caller may have replaced it.
-  await links.forget(profileId, old.session_id);
-  const fresh = (await links.current(profileId, true)) as PaketSession;
+  const fresh = (await links.after(profileId, old.session_id, true)) as PaketSession;
   emit({
     type: 'sessionReplaced',
     profileId,

@@ -220,3 +220,61 @@ describe("reconcile: the service's linked IDs keep the ID rule", () => {
     expect(seen.filter((x) => x.startsWith('DELETE'))).toEqual([]);
   });
 });
+
+describe('a service that gives a lost Session’s ID to the new Session', () => {
+  // Found by the property tests (CI, 2026-12-08): the link was made on the "new" Session,
+  // whose ID was on the lost list, so it was queued again, which found that Session lost,
+  // made another, got the same ID … a loop of Session creations that never yielded to a
+  // timer. The request cap below stops the old code's loop so the test can fail.
+  it('the link completes, one Session is made for the lost one, and the outbox goes quiet', async () => {
+    let posts = 0;
+    let requests = 0;
+    // The service loses the Session once (after the first POST); a new POST gives it back.
+    let lost = false;
+    const c = client((method) => {
+      if (++requests > 60) return json(400, { error: 'test_cap' });
+      if (method === 'POST') {
+        lost = ++posts === 1;
+        return json(200, SESSION);
+      }
+      if (lost) return json(404, { error: 'not_found' });
+      return json(200, method === 'GET' ? { items: [] } : {});
+    });
+    await c.sessions.ensure('p');
+    const link = await c.sessions.link('p', { appId: 'a', participantId: 'x' });
+    expect(link.participant_id).toBe('x');
+    // Timers still run: nothing spins in the background.
+    await new Promise((r) => setTimeout(r, 50));
+    await c.flush();
+    expect(requests).toBeLessThan(10);
+    expect(posts).toBe(2);
+    expect(await c.pending()).toEqual([]);
+    // The link is confirmed on the Session the profile now has.
+    expect((await c.sessions.linked('p')).map((l) => l.participant_id)).toEqual(['x']);
+  });
+});
+
+describe('a service that loses every Session it makes', () => {
+  it('a link ends in a typed error after a bounded number of new Sessions, and the outbox goes quiet', async () => {
+    let posts = 0;
+    let requests = 0;
+    let losing = false;
+    const c = client((method) => {
+      if (++requests > 200) return json(400, { error: 'test_cap' });
+      if (method === 'POST') return json(200, { ...SESSION, session_id: `s-${++posts}` });
+      if (losing) return json(404, { error: 'not_found' });
+      return json(200, method === 'GET' ? { items: [] } : {});
+    });
+    await c.sessions.link('p', { appId: 'a', participantId: 'y' });
+    losing = true;
+    const error = await c.sessions.link('p', { appId: 'a', participantId: 'x' }).catch((e) => e);
+    expect(error).toBeInstanceOf(PaketError);
+    await new Promise((r) => setTimeout(r, 50));
+    await c.flush();
+    // The first Session, then at most 3 replacements for each of the two links (the re-link
+    // of y and x), and one the last refusal leaves made.
+    expect(posts).toBeLessThanOrEqual(8);
+    expect(requests).toBeLessThan(40);
+    expect(await c.pending()).toEqual([]);
+  });
+});

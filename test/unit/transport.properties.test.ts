@@ -197,6 +197,9 @@ describe('response parsers', () => {
             signRequests: which % 2 === 0,
             storage: memoryStorage().storage,
             fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+              // A real fetch answers in a later task: an SDK loop of requests then lets the
+              // deadline's timer fire (a fetch answered in microtasks would starve it).
+              await new Promise((r) => setTimeout(r, 0));
               const request = new Request(input, init);
               // The Session for list and link calls comes from a good create.
               if (which >= 2 && request.method === 'POST') {
