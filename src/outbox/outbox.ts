@@ -146,19 +146,22 @@ export function createOutbox(config: OutboxConfig) {
   const mergeJournal = async (key: string): Promise<void> => {
     const entries = journal(key);
     if (!entries.length) return;
+    let dropped: QueuedOperation[] = [];
     try {
       await storage.transact([key], (values) => {
         const record = parseRecord(values[0]).record;
+        dropped = [];
         for (const op of entries) {
           const known =
             record.ops.some(
               (o) => o.id === op.id || (o.target === op.target && o.queuedAt > op.queuedAt),
             ) || record.outcomes.some((o) => o.op === op.id);
-          if (!known) enqueue(record, op, config.limit);
+          if (!known) dropped = dropped.concat(enqueue(record, op, config.limit).dropped);
         }
         values[0] = record;
       });
       unjournal(key, (o) => entries.some((e) => e.id === o.id));
+      for (const o of dropped) report('outboxDropped', o, { reason: 'overflow' });
     } catch {
       // Kept in the journal: the next start tries again.
     }
