@@ -45,7 +45,8 @@ export interface IdentityConfig {
 export type Retire<T> = (
   profileId: string,
   state: 'pending' | 'removed',
-  when: (object: T | undefined) => boolean,
+  /** `object`: the stored one, if made; `claim`: the Idempotency-Key of a create under way. */
+  when: (object: T | undefined, claim?: string) => boolean,
   extra: readonly string[],
   change: (values: unknown[], retired: boolean) => void,
 ) => Promise<boolean>;

@@ -107,7 +107,7 @@ export function identityWrites<T>(ctx: IdentityContext<T>): IdentityWrites<T> {
         key: found.key,
         object,
       });
-      let outcome: 'stored' | 'moved' | 'unsaved';
+      let outcome: 'stored' | 'moved' | 'unsaved' | 'removed';
       try {
         outcome = await storage.transact([key], (values) => {
           const r = parse(values[0], key).record;
@@ -115,6 +115,10 @@ export function identityWrites<T>(ctx: IdentityContext<T>): IdentityWrites<T> {
             values[0] = done;
             return 'stored';
           }
+          // Removed while it was being made: the removal deletes it at the service (it queued
+          // the delete of what this claim's key makes), and this call, made before the
+          // removal, answers with it; nothing is stored, and no other is made.
+          if (r && r.state === 'removed') return 'removed';
           return r && r.state === 'done' && idOf(r.object) === idOf(object) ? 'stored' : 'moved';
         });
       } catch {
@@ -122,8 +126,8 @@ export function identityWrites<T>(ctx: IdentityContext<T>): IdentityWrites<T> {
         // same object) and the mirror keeps the object; the next warm start writes it back.
         outcome = 'unsaved';
       }
-      if (outcome === 'moved') continue; // forgotten or removed meanwhile: claim again
-      adopt(profileId, key, done);
+      if (outcome === 'moved') continue; // forgotten meanwhile: claim again
+      if (outcome !== 'removed') adopt(profileId, key, done);
       emit({ type: 'created', kind, profileId, id: idOf(object) });
       return object;
     }
@@ -148,8 +152,10 @@ export function identityWrites<T>(ctx: IdentityContext<T>): IdentityWrites<T> {
       const retired = await storage.transact([key, ...extra], (values) => {
         const r = parse(values[0], key).record;
         const hit =
-          when(r && r.state === 'done' ? r.object : undefined) &&
-          !(r && r.state === state && state === 'removed');
+          when(
+            r && r.state === 'done' ? r.object : undefined,
+            r && r.state === 'pending' ? r.key : undefined,
+          ) && !(r && r.state === state && state === 'removed');
         if (hit) {
           next = seal({ ns, profile: profileId, gen: (r ? r.gen : 0) + 1, state, key: uuidv4() });
           values[0] = next;

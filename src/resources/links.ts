@@ -178,8 +178,11 @@ export function createLinks(config: LinkConfig) {
   outbox.register('removeSession', {
     deliver: async (op, d) => {
       try {
+        // No ID: the Session a create under way at the removal made, found by its key.
+        const sessionId =
+          op.contentId || (await (await repair()).claimedSession(transport, op.key, d.guard));
         await transport.request({
-          ...route(dialect, 'removeSession', { sessionId: op.contentId ?? '' }),
+          ...route(dialect, 'removeSession', { sessionId }),
           guard: d.guard,
         });
       } catch (error) {
