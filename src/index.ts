@@ -15,7 +15,7 @@ export type {
 } from './resources/publisher/playback.js';
 export type { CreateOptions } from './resources/create.js';
 export type { IdentityResource } from './resources/identity.js';
-export type { FlushResult, LinkInput, QueuedOperation } from './resources/links.js';
+export type { FlushResult, LinkInput, LinkOptions, QueuedOperation } from './resources/links.js';
 export type { PaketCredentials, CredentialsOption, RetryOptions } from './transport/http.js';
 export type { Dialect } from './transport/dialect.js';
 export type { OutboxOperation, PaketEvent, PaketEventHandler } from './events.js';

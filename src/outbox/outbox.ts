@@ -474,6 +474,8 @@ export function createOutbox(config: OutboxConfig) {
       report('outboxDropped', o, { reason: 'overflow' });
       settle(o, { error: refused(o, STATUS_OVERFLOW) });
     }
+    // A low-priority write the full outbox refused.
+    if (change.dropped.indexOf(op) >= 0) throw refused(op, STATUS_OVERFLOW);
     for (const o of change.replaced) {
       // A caller of the replaced operation learns this one's outcome (same kind of write) or
       // that it was superseded.

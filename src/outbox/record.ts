@@ -27,6 +27,11 @@ export interface QueuedOperation {
   /** Queued by the SDK to restore a link (a lost Session, a reconcile). */
   relink?: true;
   /**
+   * Low priority (a link from a sender nobody vouches for): on overflow it goes first, and
+   * it never pushes another write out (a full outbox refuses it instead).
+   */
+  low?: true;
+  /**
    * A request for it may have left: it is never replaced (the service may still be executing
    * it, and a newer write under a fresh key would land first); a newer write of the same
    * target queues after it.
@@ -203,6 +208,8 @@ export function enqueue(
       .flatMap((o) => [o.id, ...(o.merged ?? [])])
       .slice(-20);
     if (ids.length) op.merged = ids;
+    // What it replaces had the user's priority: so has it.
+    if (replaced.some((o) => !o.low)) delete op.low;
     for (const o of replaced) if (o.type !== op.type) recordOutcome(r, o, STATUS_SUPERSEDED);
     // The replacement keeps the place of the first one it replaces: order across targets stays.
     const at = r.ops.indexOf(replaced[0] as QueuedOperation);
@@ -219,8 +226,18 @@ export function enqueue(
     // The oldest target that was never sent (the service may be executing a sent one) and
     // is not the new operation's.
     const sent = new Set(r.ops.filter((o) => o.sent).map((o) => o.target));
-    const victim = all.find((t) => t !== op.target && !sent.has(t));
-    if (victim === undefined) break;
+    const low = new Set(r.ops.filter((o) => o.low).map((o) => o.target));
+    const free = (t: string): boolean => t !== op.target && !sent.has(t);
+    // Low-priority writes go first; one never pushes out a write of the user's: it goes itself.
+    const victim = all.find((t) => free(t) && low.has(t)) ?? (op.low ? undefined : all.find(free));
+    if (victim === undefined) {
+      if (op.low) {
+        dropped.push(op);
+        recordOutcome(r, op, STATUS_OVERFLOW);
+        r.ops = r.ops.filter((o) => o !== op);
+      }
+      break;
+    }
     for (const o of r.ops.filter((x) => x.target === victim)) {
       dropped.push(o);
       recordOutcome(r, o, STATUS_OVERFLOW);

@@ -20,6 +20,7 @@ import type {
   PaketSession,
   PaketSessionParticipant,
 } from '../types.js';
+import { PaketInputError } from '../errors/PaketInputError.js';
 import { checkProfileId } from './identity.js';
 import { isStatus, keptFor } from './failures.js';
 import { reconcileDue, type LinkConfig, type LinkInternals } from './link-state.js';
@@ -34,6 +35,17 @@ export interface LinkInput {
   /** The publisher's `app_id` the participant belongs to. */
   appId: string;
   participantId: string;
+}
+
+/** Options of `sessions.link()`. */
+export interface LinkOptions {
+  /**
+   * A link of low priority (one from a sender nobody vouches for, such as an unattested
+   * share) never pushes another queued write out of a full outbox: the full outbox refuses
+   * it instead (a `PaketError`, not queued), and it is the first to go when another write
+   * needs the room. Default `false`.
+   */
+  lowPriority?: boolean;
 }
 
 const checkId = (name: string, value: unknown, where: string): string =>
@@ -250,17 +262,26 @@ export function createLinks(config: LinkConfig) {
         .catch(() => undefined);
     },
     sessions: {
-      async link(profileId: string, input: LinkInput): Promise<PaketSessionParticipant> {
+      async link(
+        profileId: string,
+        input: LinkInput,
+        options?: LinkOptions,
+      ): Promise<PaketSessionParticipant> {
         const where = 'sessions.link';
         const p = checkProfileId(profileId, where);
         const { appId, participantId } = readFields(input, ['appId', 'participantId'], where);
         const participant = checkId('participantId', participantId, where);
+        const { lowPriority } = listOptions(options, where, ['lowPriority']);
+        if (lowPriority !== undefined && typeof lowPriority !== 'boolean') {
+          throw new PaketInputError('lowPriority', 'must be a boolean', where);
+        }
         return (await outbox.submit({
           type: 'link',
           target: linkTarget(p, participant),
           profileId: p,
           participantId: participant,
           appId: checkId('appId', appId, where),
+          ...(lowPriority ? { low: true as const } : {}),
         })) as PaketSessionParticipant;
       },
 

@@ -8,7 +8,7 @@ import type {
 } from '../types.js';
 import type { IdentityResource } from './identity.js';
 import type { HideInput } from './hides.js';
-import type { LinkInput, Links } from './links.js';
+import type { LinkInput, LinkOptions, Links } from './links.js';
 
 /** A link as the dialect's wire shape has it: a Session Participant (2024) or a Session Context (2025). */
 export type PaketLink<D extends Dialect = 'participants'> = [D] extends ['contexts']
@@ -27,9 +27,11 @@ export interface SessionsResource<
    * creating the Session first if the profile has none. The operation is stored before it is
    * sent: on a network failure or a 5xx after retries it stays queued and the call rejects
    * with a `PaketNetworkError` whose `queued` is `true`; it is delivered later, in order.
-   * Resolves with the Session Participant object the service confirmed.
+   * Resolves with the Session Participant object the service confirmed. With
+   * `{ lowPriority: true }` (an unattested share), a full outbox refuses the link rather
+   * than drop another queued write for it.
    */
-  link(profileId: string, input: LinkInput): Promise<PaketLink<D>>;
+  link(profileId: string, input: LinkInput, options?: LinkOptions): Promise<PaketLink<D>>;
   /** Unlinks a Participant (`DELETE /v1/upnext/sessions/{session_id}/{participant_id}`); queued like {@link SessionsResource.link}. */
   unlink: Links['sessions']['unlink'];
   /** Deletes the profile's Session at the service (`DELETE /v1/upnext/sessions/{session_id}`), then forgets it, its links and its queued operations. */

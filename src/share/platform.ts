@@ -241,12 +241,20 @@ function senderRate(now: () => number): (key: string) => void {
 
 /** The part of a `PaketClient` a platform needs. */
 export interface SharingPlatform {
-  sessions: { link(profileId: string, input: ShareClaim): Promise<unknown> };
+  sessions: {
+    link(
+      profileId: string,
+      input: ShareClaim,
+      options?: { lowPriority?: boolean },
+    ): Promise<unknown>;
+  };
 }
 
 /**
  * {@link receiveShares} linking each share to the active profile's Session with
- * `client.sessions.link()`, so one that arrives offline is kept by the outbox (`queued`).
+ * `client.sessions.link()`, so one that arrives offline is kept by the outbox (`queued`). A
+ * share from an unattested sender links with `lowPriority`: however many arrive offline,
+ * they never push the user's own queued writes out of the outbox.
  */
 export function linkShares(
   client: SharingPlatform,
@@ -263,6 +271,10 @@ export function linkShares(
   return receiveShares(channel, {
     ...given,
     link: (s) =>
-      client.sessions.link(activeProfile(), { appId: s.appId, participantId: s.participantId }),
+      client.sessions.link(
+        activeProfile(),
+        { appId: s.appId, participantId: s.participantId },
+        { lowPriority: !(s.from.attested && s.from.id !== null) },
+      ),
   });
 }

@@ -1,6 +1,6 @@
 // The outbox record's outcomes: what a caller whose operation another instance delivered
 // reads back.
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   emptyRecord,
   enqueue,
@@ -41,4 +41,40 @@ it('a queued link replaced by an unlink is recorded superseded, not merged into 
   expect(r.outcomes).toEqual([
     { target: '["link","p","x"]', op: 'link-2', status: STATUS_SUPERSEDED, merged: ['link-1'] },
   ]);
+});
+
+describe('low-priority writes (links from unattested shares)', () => {
+  const at = (id: string, low = false): QueuedOperation => ({
+    ...op(id),
+    target: JSON.stringify(['link', 'p', id]),
+    participantId: id,
+    ...(low ? { low: true as const } : {}),
+  });
+
+  it("a low-priority write into a full outbox is refused itself: none of the user's is dropped", () => {
+    const r = emptyRecord();
+    enqueue(r, at('mine-1'), 2);
+    enqueue(r, at('mine-2'), 2);
+    const change = enqueue(r, at('share-1', true), 2);
+    expect(change.dropped.map((o) => o.id)).toEqual(['share-1']);
+    expect(r.ops.map((o) => o.id)).toEqual(['mine-1', 'mine-2']);
+  });
+
+  it("a user's write into a full outbox drops a low-priority one first, even a newer one", () => {
+    const r = emptyRecord();
+    enqueue(r, at('mine-1'), 2);
+    enqueue(r, at('share-1', true), 2);
+    const change = enqueue(r, at('mine-2'), 2);
+    expect(change.dropped.map((o) => o.id)).toEqual(['share-1']);
+    expect(r.ops.map((o) => o.id)).toEqual(['mine-1', 'mine-2']);
+  });
+
+  it("a low-priority write replacing a user's queued write of the same target keeps the user's priority", () => {
+    const r = emptyRecord();
+    enqueue(r, at('x'), 2);
+    enqueue(r, { ...at('x', true), id: 'x-again' }, 2);
+    enqueue(r, at('mine-2'), 2);
+    enqueue(r, at('share-1', true), 2);
+    expect(r.ops.map((o) => o.id)).toEqual(['x-again', 'mine-2']);
+  });
 });

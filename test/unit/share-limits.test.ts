@@ -3,8 +3,10 @@
 // the pair they share, attested and unattested senders have limits apart, a link that never
 // settles frees its slot, options keep their `this`, a broken clock refuses.
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PaketError, PaketInputError } from '../../src/index';
 import { linkShares, PaketShareError, receiveShares, type Sender } from '../../src/share/index';
 import { APP, PID, driven, share } from '../helpers/share';
+import { handledClient } from '../helpers/fake-fetch';
 
 /** 16 hex chars, distinct per i. */
 const appId = (i: number) => 'b' + i.toString(16).padStart(15, '0');
@@ -361,5 +363,77 @@ describe('linking slots', () => {
     ch.emit(share({ participant_id: 'profile-mum' }), player, (a) => (acks.mum = a)); // where the user is now
     await tick(400);
     expect(JSON.parse(acks.mum!).status).toBe('linked');
+  });
+});
+
+describe('unattested shares while offline', () => {
+  // An outside review: on webOS any app can send shares, and offline each one queues a link;
+  // enough of them pushed the user's own queued writes out of the outbox (outboxLimit).
+  it("a flood of unattested shares offline never pushes the user's queued link out of the outbox", async () => {
+    const client = handledClient(
+      () => {
+        throw new TypeError('Failed to fetch');
+      },
+      { outboxLimit: 3 },
+    );
+    const mine = await client.sessions
+      .link('tv', { appId: APP, participantId: 'mine' })
+      .catch((e: { queued?: boolean }) => e);
+    expect(mine).toMatchObject({ queued: true });
+    const webos = driven('webos');
+    const statuses: string[] = [];
+    linkShares(client, () => 'tv', webos.channel, {
+      senders: { 'com.publisher.app': APP },
+      onShare: (_s, status) => statuses.push(status),
+      onReject: () => statuses.push('rejected'),
+    });
+    const unattested: Sender = { platform: 'webos', id: null, attested: false };
+    for (let i = 0; i < 12; i++) {
+      webos.emit(share({ participant_id: `${PID.slice(0, -2)}${i}`.padEnd(36, '0') }), unattested);
+      await vi.waitFor(() => expect(statuses.length).toBe(i + 1));
+    }
+    // The user's link stays; of the shares, the newest two (the oldest goes first, as ever).
+    const ids = (await client.pending()).map((o) => o.participantId);
+    expect(ids).toEqual(['mine', ids[1], ids[2]]);
+    expect(ids.slice(1)).toEqual([10, 11].map((i) => `${PID.slice(0, -2)}${i}`.padEnd(36, '0')));
+    client.close();
+  });
+
+  it("a low-priority link into an outbox full of the user's writes is refused, not queued, and nothing else goes", async () => {
+    const client = handledClient(
+      () => {
+        throw new TypeError('Failed to fetch');
+      },
+      { outboxLimit: 1 },
+    );
+    await client.sessions.link('tv', { appId: APP, participantId: 'mine' }).catch(() => undefined);
+    const error = await client.sessions
+      .link('tv', { appId: APP, participantId: 'share' }, { lowPriority: true })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaketError);
+    expect((error as { queued?: boolean }).queued).toBeUndefined();
+    expect((await client.pending()).map((o) => o.participantId)).toEqual(['mine']);
+    await expect(
+      client.sessions.link(
+        'tv',
+        { appId: APP, participantId: 'x' },
+        { lowPriority: 'yes' as unknown as boolean },
+      ),
+    ).rejects.toBeInstanceOf(PaketInputError);
+    client.close();
+  });
+
+  it('an attested share links at the user’s priority, an unattested one at low priority', async () => {
+    const calls: unknown[] = [];
+    const fake = { sessions: { link: async (...args: unknown[]) => void calls.push(args[2]) } };
+    const tizen = driven('tizen');
+    linkShares(fake, () => 'tv', tizen.channel, {
+      senders: { 'com.publisher.app': APP },
+      unattested: 'known-app-ids',
+    });
+    tizen.emit(share(), { platform: 'tizen', id: 'com.publisher.app', attested: true });
+    tizen.emit(share(), { platform: 'tizen', id: null, attested: false });
+    await vi.waitFor(() => expect(calls.length).toBe(2));
+    expect(calls).toEqual([{ lowPriority: false }, { lowPriority: true }]);
   });
 });
