@@ -45,8 +45,7 @@ export interface IdentityConfig {
 export type Retire<T> = (
   profileId: string,
   state: 'pending' | 'removed',
-  /** `object`: the stored one, if made; `claim`: the Idempotency-Key of a create under way. */
-  when: (object: T | undefined, claim?: string) => boolean,
+  when: (object: T | undefined) => boolean,
   extra: readonly string[],
   change: (values: unknown[], retired: boolean) => void,
 ) => Promise<boolean>;

@@ -7,6 +7,7 @@
 import { BUSY } from '../coordination/types.js';
 import { PaketStorageError } from '../errors/PaketStorageError.js';
 import { KEY_PREFIX } from '../storage/records.js';
+import { route } from '../transport/routes.js';
 import { uuidv4 } from '../transport/uuid.js';
 import { createObject, type CreateOptions } from './create.js';
 import {
@@ -107,7 +108,7 @@ export function identityWrites<T>(ctx: IdentityContext<T>): IdentityWrites<T> {
         key: found.key,
         object,
       });
-      let outcome: 'stored' | 'moved' | 'unsaved' | 'removed';
+      let outcome: 'stored' | 'moved' | 'removed' | 'unsaved';
       try {
         outcome = await storage.transact([key], (values) => {
           const r = parse(values[0], key).record;
@@ -115,19 +116,26 @@ export function identityWrites<T>(ctx: IdentityContext<T>): IdentityWrites<T> {
             values[0] = done;
             return 'stored';
           }
-          // Removed while it was being made: the removal deletes it at the service (it queued
-          // the delete of what this claim's key makes), and this call, made before the
-          // removal, answers with it; nothing is stored, and no other is made.
-          if (r && r.state === 'removed') return 'removed';
-          return r && r.state === 'done' && idOf(r.object) === idOf(object) ? 'stored' : 'moved';
+          if (r && r.state === 'done' && idOf(r.object) === idOf(object)) return 'stored';
+          return r && r.state === 'removed' ? 'removed' : 'moved';
         });
       } catch {
         // Reported by the storage layer. The pending claim keeps the key (a retry replays the
         // same object) and the mirror keeps the object; the next warm start writes it back.
         outcome = 'unsaved';
       }
-      if (outcome === 'moved') continue; // forgotten meanwhile: claim again
-      if (outcome !== 'removed') adopt(profileId, key, done);
+      if (outcome === 'removed' && kind === 'session') {
+        // Removed while it was being made: the removal could not know this Session, so it is
+        // deleted here (best effort: offline, it stays at the service, unlinked and empty).
+        const sessionId = idOf(object);
+        transport
+          .request(route(transport.dialect, 'removeSession', { sessionId }))
+          .catch(() => undefined);
+      }
+      // Forgotten or removed meanwhile: claim again (the profile's next Session, which a call
+      // after the removal gets too).
+      if (outcome === 'moved' || outcome === 'removed') continue;
+      adopt(profileId, key, done);
       emit({ type: 'created', kind, profileId, id: idOf(object) });
       return object;
     }
@@ -152,10 +160,8 @@ export function identityWrites<T>(ctx: IdentityContext<T>): IdentityWrites<T> {
       const retired = await storage.transact([key, ...extra], (values) => {
         const r = parse(values[0], key).record;
         const hit =
-          when(
-            r && r.state === 'done' ? r.object : undefined,
-            r && r.state === 'pending' ? r.key : undefined,
-          ) && !(r && r.state === state && state === 'removed');
+          when(r && r.state === 'done' ? r.object : undefined) &&
+          !(r && r.state === state && state === 'removed');
         if (hit) {
           next = seal({ ns, profile: profileId, gen: (r ? r.gen : 0) + 1, state, key: uuidv4() });
           values[0] = next;

@@ -70,7 +70,9 @@ export function createLinks(config: LinkConfig) {
       let session = await sessions.internals.current(profileId, create);
       const gone = (record ?? (await outbox.read())).gone;
       for (let n = 0; n < 3 && session && gone.indexOf(session.session_id) >= 0; n++) {
-        session = await internals.after(profileId, session.session_id, create);
+        const lost = session.session_id;
+        session = await internals.after(profileId, lost, create);
+        if (session && session.session_id === lost) break; // given again: taken off the list
       }
       return session;
     },
@@ -190,11 +192,8 @@ export function createLinks(config: LinkConfig) {
   outbox.register('removeSession', {
     deliver: async (op, d) => {
       try {
-        // No ID: the Session a create under way at the removal made, found by its key.
-        const sessionId =
-          op.contentId || (await (await repair()).claimedSession(transport, op.key, d.guard));
         await transport.request({
-          ...route(dialect, 'removeSession', { sessionId }),
+          ...route(dialect, 'removeSession', { sessionId: op.contentId ?? '' }),
           guard: d.guard,
         });
       } catch (error) {

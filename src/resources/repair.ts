@@ -16,10 +16,9 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { RecordStorage } from '../storage/records.js';
 import type { Transport } from '../transport/http.js';
 import { uuidv4 } from '../transport/uuid.js';
-import { encodable, pathShower } from '../transport/encoding.js';
+import { encodable } from '../transport/encoding.js';
 import type { PaketLinkedParticipant, PaketSession } from '../types.js';
 import { route } from '../transport/routes.js';
-import { reduceAnswer } from './answers.js';
 import { isStatus } from './failures.js';
 import { idProblem } from './validate.js';
 import { reconcileDue, type LinkInternals } from './link-state.js';
@@ -172,13 +171,11 @@ export async function removeSession(
   const key = await links.config.outboxKey();
   const dropped: QueuedOperation[] = [];
   const ids = new Set<string>();
-  let claim: string | undefined;
   await sessions.internals.retire(
     profileId,
     'removed',
-    (stored, pending) => {
+    (stored) => {
       if (stored) ids.add(stored.session_id);
-      claim = pending;
       return true;
     },
     [key],
@@ -193,20 +190,6 @@ export async function removeSession(
       }
       r.links = r.links.filter((l) => l.profileId !== profileId);
       r.known = r.known.filter((p) => p !== profileId);
-      // A create under way: what it makes is deleted too (found by replaying it with its
-      // key), queued in this transaction. Not waited for: the create is still executing.
-      if (claim) {
-        r.ops.push({
-          id: uuidv4(),
-          type: 'removeSession',
-          target: JSON.stringify(['session', claim]),
-          profileId,
-          participantId: '',
-          contentId: '',
-          key: claim,
-          queuedAt: new Date().toISOString(),
-        });
-      }
       values[0] = r;
     },
   );
@@ -214,7 +197,6 @@ export async function removeSession(
     outbox.report('outboxDropped', o, { reason: 'removed' });
     outbox.settle(o, { error: new PaketError(`${o.type} dropped: the Session was removed`) });
   }
-  if (claim) void outbox.flush().catch(() => undefined);
   // Deleted at the service through the outbox: now, or once the device is back online.
   await Promise.all(
     [...ids].map((sessionId) =>
@@ -227,24 +209,6 @@ export async function removeSession(
       }),
     ),
   );
-}
-
-/**
- * The ID of the Session a create with Idempotency-Key `key` made (or makes now): the same
- * create, replayed. For the removal of a profile whose Session was being made.
- */
-export async function claimedSession(
-  transport: Transport,
-  key: string,
-  guard: () => boolean,
-): Promise<string> {
-  const path = pathShower(transport.baseUrl)(['sessions']);
-  const answer = await transport.request({
-    ...route(transport.dialect, 'createSession', {}),
-    idempotencyKey: key,
-    guard,
-  });
-  return reduceAnswer<PaketSession>(answer, 'POST', path, 'session_id', ['session_id']).session_id;
 }
 
 /**
