@@ -1,7 +1,10 @@
 import { PaketError } from './PaketError.js';
 
-/** Why a storage call failed. */
-export type PaketStorageFailure = 'timeout' | 'quota' | 'unavailable' | 'error';
+/**
+ * Why a storage call failed. `version`: a stored record written by a newer version of the SDK (an app rolled back),
+ * left as it is; the calls that need it fail until that version runs again.
+ */
+export type PaketStorageFailure = 'timeout' | 'quota' | 'unavailable' | 'error' | 'version';
 
 /**
  * The device storage that keeps Session and Participant IDs failed: it did not answer in

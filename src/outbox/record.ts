@@ -1,6 +1,7 @@
 // The outbox's stored record and the pure functions that change it. Everything keyed by
 // user data (profile, participant and content IDs) lives in arrays of entries, never as
 // object keys: a profile named `__proto__` or `constructor` is data like any other.
+import { PaketStorageError } from '../errors/PaketStorageError.js';
 import { hashText } from '../transport/hash.js';
 import type { PaketSessionParticipant } from '../types.js';
 
@@ -117,6 +118,9 @@ export function parseRecord(value: unknown): { record: OutboxRecord; lost: boole
     return kept as T[];
   };
   if (value.v === 2) return { record: fromV2(value), lost: false };
+  // Written by a newer SDK version (an app rolled back): its layout is not this one's, and
+  // what it queued must not be replaced; every call that needs the record fails instead.
+  if (typeof value.v === 'number' && value.v > 3) throw new PaketStorageError('read', 'version');
   if (value.v !== 3) return { record, lost: true };
   record.ops = list(value.ops, validOp);
   record.links = list(value.links, validLink);

@@ -2,8 +2,14 @@
 // before its fix): option and argument getters that throw, a hostile Proxy, an onEvent that
 // is not a function.
 import { describe, expect, it } from 'vitest';
-import { createPaketClient, PaketInputError, type PaketClientOptions } from '../../src/index';
+import {
+  createPaketClient,
+  PaketInputError,
+  PaketStorageError,
+  type PaketClientOptions,
+} from '../../src/index';
 import { handledClient, SESSION } from '../helpers/fake-fetch';
+import { memoryStorage } from '../helpers/memory-storage';
 
 const CREDS = { username: 'platform_demo', password: 'test_sk_s3cr3t' };
 const throwing = <T extends object>(o: T, name: string): T =>
@@ -112,5 +118,34 @@ describe('call arguments whose getters throw', () => {
     const it = c.sessions.upNext('p', options as never)[Symbol.asyncIterator]();
     const error = await it.next().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PaketInputError);
+  });
+});
+
+describe('an outbox record written by a newer SDK version', () => {
+  // An outside review: an app rolled back to this version (a bad deploy undone) read the
+  // newer layout as corrupt, and its next write replaced it: the newer version's queued
+  // writes were gone.
+  it('is left as it is: writes fail with a PaketStorageError (reason "version"), nothing is lost', async () => {
+    const { memory, storage } = memoryStorage();
+    const c = handledClient(
+      (request) =>
+        new Response(
+          JSON.stringify(request.method === 'POST' ? SESSION : { participant_id: 'x' }),
+          { status: 200 },
+        ),
+      { storage },
+    );
+    await c.sessions.link('p', { appId: 'a', participantId: 'x' });
+    const key = [...memory.keys()].find((k) => k.endsWith(':links'))!;
+    const newer = { v: 4, queue: [{ kind: 'link', who: 'y' }], more: true };
+    memory.set(key, newer);
+    const error = await c.sessions
+      .link('p', { appId: 'a', participantId: 'z' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaketStorageError);
+    expect((error as PaketStorageError).reason).toBe('version');
+    await expect(c.flush()).resolves.toMatchObject({ error: expect.any(PaketStorageError) });
+    expect(memory.get(key)).toEqual(newer);
+    c.close();
   });
 });
