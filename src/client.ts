@@ -188,7 +188,7 @@ export function createPaketClient<D extends Dialect = 'participants'>(
         'dialect',
         read(options, 'dialect'),
         (v) => DIALECTS.indexOf(v) >= 0,
-        `must be one of ${DIALECTS.map((d) => `'${d}'`).join(', ')}`,
+        "must be 'participants' or 'contexts'",
       ) ?? 'participants',
     fetch: check(
       'fetch',

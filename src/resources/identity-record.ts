@@ -1,6 +1,7 @@
 // The stored identity record and the configuration of an identity resource, shared by its
 // read side (identity.ts, on the start-up path) and its write side (identity-write.ts), with
 // the record's rules: its checksum, its checks, and the upgrade of a v0.1 record.
+import { PaketStorageError } from '../errors/PaketStorageError.js';
 import type { PaketEvent } from '../events.js';
 import type { Coordinator } from '../coordination/types.js';
 import { KEY_PREFIX, type RecordStorage } from '../storage/records.js';
@@ -77,6 +78,9 @@ export function parseIdentity<T>(
   idField: string,
 ): { record: IdentityRecord<T> | undefined; bad: boolean } {
   if (value === undefined || value === null) return { record: undefined, bad: false };
+  // A newer SDK's layout (an app rolled back) is neither discarded nor replaced by a second
+  // object: every call that needs it fails until that version runs again.
+  if ((value as { v?: number }).v! > 2) throw new PaketStorageError('read', 'version');
   const r = upgradeIdentity<T>(value, key, kind) as Partial<IdentityRecord<T>>;
   const ok =
     typeof r === 'object' &&

@@ -398,7 +398,8 @@ describe('storage faults', () => {
     ['not an object', 'garbage'],
     ['a foreign shape', { session: 'x' }],
     ['a done record without an ID', { v: 1, state: 'done', key: 'k', object: {} }],
-    ['a wrong version', { v: 9, state: 'done', key: 'k', object: { session_id: 's' } }],
+    ['a version that is not one', { v: 'x', state: 'done', key: 'k', object: { session_id: 's' } }],
+    ['version 0', { v: 0, state: 'done', key: 'k', object: { session_id: 's' } }],
   ])('a corrupted record (%s) is discarded and reported, never thrown', async (_n, junk) => {
     const { memory, storage: adapter } = memoryStorage();
     await page({ storage: adapter }).client.sessions.ensure('warm');
@@ -425,5 +426,40 @@ describe('storage faults', () => {
 
   it('refuses a storage option that is not an adapter', () => {
     expect(() => page({ storage: {} as StorageAdapter })).toThrow(/storage/);
+  });
+});
+
+describe('an identity record written by a newer SDK version (an app rolled back)', () => {
+  // An outside review: the newer layout read as corrupt, so it was discarded (in localStorage
+  // mode, deleted) and a second Session made: the profile's data split in two.
+  const newer = (record: unknown) => ({ ...(record as object), v: 3, layout: 'of a newer SDK' });
+
+  it('localStorage: ensure() fails with PaketStorageError reason "version", no POST, the record kept', async () => {
+    vi.stubGlobal('indexedDB', undefined);
+    await page().client.sessions.ensure();
+    const key = Object.keys(localStorage).find((k) => k.includes(':session:'))!;
+    const value = newer(JSON.parse(localStorage.getItem(key)!));
+    localStorage.setItem(key, JSON.stringify(value));
+    const error = await page()
+      .client.sessions.ensure()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PaketStorageError);
+    expect((error as PaketStorageError).reason).toBe('version');
+    expect(api.posts).toHaveLength(1);
+    expect(JSON.parse(localStorage.getItem(key)!)).toEqual(value);
+  });
+
+  it('a custom adapter: the same, and get() says so too', async () => {
+    const { memory, storage } = memoryStorage();
+    await page({ storage }).client.sessions.ensure();
+    const key = [...memory.keys()].find((k) => k.includes(':session:'))!;
+    const value = newer(memory.get(key));
+    memory.set(key, value);
+    const { client } = page({ storage });
+    const error = await client.sessions.ensure().catch((e: unknown) => e);
+    expect((error as PaketStorageError).reason).toBe('version');
+    await expect(client.sessions.get()).rejects.toBeInstanceOf(PaketStorageError);
+    expect(api.posts).toHaveLength(1);
+    expect(memory.get(key)).toEqual(value);
   });
 });
