@@ -470,12 +470,14 @@ export function createOutbox(config: OutboxConfig) {
       // a later write of the same target is queued first (below).
       throw error;
     }
+    // A low-priority write the full outbox refused: its caller is told, and no event (it
+    // was never queued); those it replaced were.
+    const self = change.dropped.indexOf(op) >= 0;
     for (const o of change.dropped) {
-      report('outboxDropped', o, { reason: 'overflow' });
+      if (o !== op) report('outboxDropped', o, { reason: 'overflow' });
       settle(o, { error: refused(o, STATUS_OVERFLOW) });
     }
-    // A low-priority write the full outbox refused.
-    if (change.dropped.indexOf(op) >= 0) throw refused(op, STATUS_OVERFLOW);
+    if (self) throw refused(op, STATUS_OVERFLOW);
     for (const o of change.replaced) {
       // A caller of the replaced operation learns this one's outcome (same kind of write) or
       // that it was superseded.

@@ -230,14 +230,20 @@ export function enqueue(
     // The oldest target that was never sent (the service may be executing a sent one) and
     // is not the new operation's.
     const sent = new Set(r.ops.filter((o) => o.sent).map((o) => o.target));
-    const low = new Set(r.ops.filter((o) => o.low).map((o) => o.target));
+    // A target is low priority only when all its operations are (a user's relink queued
+    // ahead of a low re-share of the same participant is the user's).
+    const users = new Set(r.ops.filter((o) => !o.low).map((o) => o.target));
     const free = (t: string): boolean => t !== op.target && !sent.has(t);
-    // Low-priority writes go first; one never pushes out a write of the user's: it goes itself.
-    const victim = all.find((t) => free(t) && low.has(t)) ?? (op.low ? undefined : all.find(free));
+    // Low-priority writes go first; one never pushes out a write of the user's: it goes itself
+    // (with the low ones of its target it replaced).
+    const victim =
+      all.find((t) => free(t) && !users.has(t)) ?? (op.low ? undefined : all.find(free));
     if (victim === undefined) {
       if (op.low) {
-        dropped.push(op);
-        recordOutcome(r, op, STATUS_OVERFLOW);
+        for (const o of [op, ...replaced]) {
+          dropped.push(o);
+          recordOutcome(r, o, STATUS_OVERFLOW);
+        }
         r.ops = r.ops.filter((o) => o !== op);
       }
       break;

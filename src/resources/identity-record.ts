@@ -80,6 +80,7 @@ export function parseIdentity<T>(
   if (value === undefined || value === null) return { record: undefined, bad: false };
   // A newer SDK's layout (an app rolled back) is neither discarded nor replaced by a second
   // object: every call that needs it fails until that version runs again.
+  // (Compared as JavaScript does: a string "3" counts too; a typeof test costs start-up bytes.)
   if ((value as { v?: number }).v! > 2) throw new PaketStorageError('read', 'version');
   const r = upgradeIdentity<T>(value, key, kind) as Partial<IdentityRecord<T>>;
   const ok =

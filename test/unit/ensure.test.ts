@@ -463,3 +463,32 @@ describe('an identity record written by a newer SDK version (an app rolled back)
     expect(memory.get(key)).toEqual(value);
   });
 });
+
+describe('a newer SDK version writing the record while this one creates', () => {
+  // A second outside review: the final store's version error was taken for a failed write,
+  // and ensure() answered with a Session stored nowhere (the profile then had two).
+  it('ensure() fails with PaketStorageError "version", the newer record stays, the Session made is deleted', async () => {
+    const { memory, storage } = memoryStorage();
+    const newer = { v: 3, layout: 'newer', session: { session_id: 'session-of-newer-sdk' } };
+    let key = '';
+    const deletes: string[] = [];
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const method = input instanceof Request ? input.method : (init?.method ?? 'GET');
+      const url = input instanceof Request ? input.url : String(input);
+      if (method === 'DELETE') deletes.push(new URL(url).pathname);
+      const res = await api.fetch(input, init);
+      if (method === 'POST' && !key) {
+        key = [...memory.keys()].find((k) => k.endsWith(':session:kid'))!;
+        memory.set(key, newer);
+      }
+      return res;
+    }) as typeof globalThis.fetch;
+    const { client, events } = page({ storage, fetch });
+    const error = await client.sessions.ensure('kid').catch((e: unknown) => e);
+    expect((error as PaketStorageError).reason).toBe('version');
+    expect(events.some((e) => e.type === 'created')).toBe(false);
+    expect(memory.get(key)).toEqual(newer);
+    const made = [...api.created.values()][0]!.session_id as string;
+    await vi.waitFor(() => expect(deletes).toEqual([`/v1/upnext/sessions/${made}`]));
+  });
+});

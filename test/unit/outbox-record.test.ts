@@ -78,3 +78,38 @@ describe('low-priority writes (links from unattested shares)', () => {
     expect(r.ops.map((o) => o.id)).toEqual(['x-again', 'mine-2']);
   });
 });
+
+describe('low-priority writes: what a second outside review found', () => {
+  const link = (id: string, p: string, extra: Partial<QueuedOperation> = {}): QueuedOperation => ({
+    ...op(id),
+    target: JSON.stringify(['link', 'p', p]),
+    participantId: p,
+    ...extra,
+  });
+
+  it("a low share never pushes out a user's relink queued ahead of a low re-share of the same participant", () => {
+    const r = emptyRecord();
+    // As a replaced Session leaves it: re-links ahead, then the queue (a low re-share of P).
+    r.ops = [
+      link('relink-Q', 'Q', { relink: true, sent: true }),
+      link('relink-P', 'P', { relink: true }),
+      link('head', 'A', { sent: true }),
+      link('share-P', 'P', { low: true }),
+    ];
+    const change = enqueue(r, link('share-X', 'X', { low: true }), 3);
+    expect(change.dropped.map((o) => o.id)).toEqual(['share-X']);
+    expect(r.ops.map((o) => o.id)).toContain('relink-P');
+  });
+
+  it('a low write refused by an outbox over its bound reports the low one of its target it replaced', () => {
+    const r = emptyRecord();
+    r.ops = [
+      link('a', 'A', { relink: true }),
+      link('b', 'B', { relink: true }),
+      link('s1', 'S', { low: true }),
+    ];
+    const change = enqueue(r, link('s2', 'S', { low: true }), 2);
+    expect(r.ops.map((o) => o.id)).toEqual(['a', 'b']);
+    expect(change.dropped.map((o) => o.id)).toEqual(['s2', 's1']);
+  });
+});

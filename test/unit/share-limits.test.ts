@@ -3,7 +3,7 @@
 // the pair they share, attested and unattested senders have limits apart, a link that never
 // settles frees its slot, options keep their `this`, a broken clock refuses.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PaketError, PaketInputError } from '../../src/index';
+import { PaketError, PaketInputError, type PaketEvent } from '../../src/index';
 import { linkShares, PaketShareError, receiveShares, type Sender } from '../../src/share/index';
 import { APP, PID, driven, share } from '../helpers/share';
 import { handledClient } from '../helpers/fake-fetch';
@@ -400,11 +400,12 @@ describe('unattested shares while offline', () => {
   });
 
   it("a low-priority link into an outbox full of the user's writes is refused, not queued, and nothing else goes", async () => {
+    const events: PaketEvent[] = [];
     const client = handledClient(
       () => {
         throw new TypeError('Failed to fetch');
       },
-      { outboxLimit: 1 },
+      { outboxLimit: 1, onEvent: (e) => events.push(e) },
     );
     await client.sessions.link('tv', { appId: APP, participantId: 'mine' }).catch(() => undefined);
     const error = await client.sessions
@@ -413,6 +414,8 @@ describe('unattested shares while offline', () => {
     expect(error).toBeInstanceOf(PaketError);
     expect((error as { queued?: boolean }).queued).toBeUndefined();
     expect((await client.pending()).map((o) => o.participantId)).toEqual(['mine']);
+    // Never queued, so no queue event names it: its caller was told.
+    expect(events.filter((e) => 'participantId' in e && e.participantId === 'share')).toEqual([]);
     await expect(
       client.sessions.link(
         'tv',
