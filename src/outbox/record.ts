@@ -120,6 +120,8 @@ export function parseRecord(value: unknown): { record: OutboxRecord; lost: boole
   if (value.v === 2) return { record: fromV2(value), lost: false };
   // Written by a newer SDK version (an app rolled back): its layout is not this one's, and
   // what it queued must not be replaced; every call that needs the record fails instead.
+  // (So a version that adds an operation kind must raise `v`: this one drops a kind it does
+  // not know, which would otherwise lose that version's write.)
   if (typeof value.v === 'number' && value.v > 3) throw new PaketStorageError('read', 'version');
   if (value.v !== 3) return { record, lost: true };
   record.ops = list(value.ops, validOp);
