@@ -1,8 +1,9 @@
 import { PaketError } from './PaketError.js';
 
 /**
- * Why a storage call failed. `version`: a stored record written by a newer version of the SDK (an app rolled back),
- * left as it is; the calls that need it fail until that version runs again.
+ * Why a storage call failed. `version`: a stored record written by a newer version of the
+ * SDK (an app rolled back), left as it is; the calls that need it fail until that version
+ * runs again.
  */
 export type PaketStorageFailure = 'timeout' | 'quota' | 'unavailable' | 'error' | 'version';
 
