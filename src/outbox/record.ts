@@ -211,7 +211,7 @@ export function enqueue(
     // kind (a link the user then unlinked) learn, from the record too, that it was superseded.
     const ids = replaced
       .filter((o) => o.type === op.type)
-      .flatMap((o) => [o.id, ...(o.merged ?? [])])
+      .flatMap((o) => [...(o.merged ?? []), o.id])
       .slice(-20);
     if (ids.length) op.merged = ids;
     // What it replaces had the user's priority: so has it.

@@ -109,7 +109,6 @@ export function identityWrites<T>(ctx: IdentityContext<T>): IdentityWrites<T> {
         object,
       });
       let outcome: 'stored' | 'moved' | 'removed' | 'unsaved';
-      let newer = false;
       try {
         outcome = await storage.transact([key], (values) => {
           const r = parse(values[0], key).record;
@@ -121,16 +120,12 @@ export function identityWrites<T>(ctx: IdentityContext<T>): IdentityWrites<T> {
           return r && r.state === 'removed' ? 'removed' : 'moved';
         });
       } catch (error) {
-        // A newer SDK version's record is there now: it is the profile's, and this object
-        // is not (deleted below, best effort).
-        if (error instanceof PaketStorageError && error.reason === 'version') {
-          outcome = 'removed';
-          newer = true;
-        } else {
-          // Reported by the storage layer. The pending claim keeps the key (a retry replays
-          // the same object) and the mirror keeps the object; the next warm start writes it.
-          outcome = 'unsaved';
-        }
+        // A newer SDK version's record is there now: it is the profile's. It may hold this
+        // very object (a resumed claim replays the same one), so nothing is deleted.
+        if (error instanceof PaketStorageError && error.reason === 'version') throw error;
+        // Reported by the storage layer. The pending claim keeps the key (a retry replays the
+        // same object) and the mirror keeps the object; the next warm start writes it back.
+        outcome = 'unsaved';
       }
       if (outcome === 'removed' && kind === 'session') {
         // Removed while it was being made: the removal could not know this Session, so it is
@@ -140,7 +135,6 @@ export function identityWrites<T>(ctx: IdentityContext<T>): IdentityWrites<T> {
           .request(route(transport.dialect, 'removeSession', { sessionId }))
           .catch(() => undefined);
       }
-      if (newer) throw new PaketStorageError('read', 'version');
       // Forgotten or removed meanwhile: claim again (the profile's next Session, which a call
       // after the removal gets too).
       if (outcome === 'moved' || outcome === 'removed') continue;

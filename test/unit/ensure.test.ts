@@ -467,7 +467,7 @@ describe('an identity record written by a newer SDK version (an app rolled back)
 describe('a newer SDK version writing the record while this one creates', () => {
   // A second outside review: the final store's version error was taken for a failed write,
   // and ensure() answered with a Session stored nowhere (the profile then had two).
-  it('ensure() fails with PaketStorageError "version", the newer record stays, the Session made is deleted', async () => {
+  it('ensure() fails with PaketStorageError "version", the newer record stays, and nothing is deleted', async () => {
     const { memory, storage } = memoryStorage();
     const newer = { v: 3, layout: 'newer', session: { session_id: 'session-of-newer-sdk' } };
     let key = '';
@@ -488,7 +488,9 @@ describe('a newer SDK version writing the record while this one creates', () => 
     expect((error as PaketStorageError).reason).toBe('version');
     expect(events.some((e) => e.type === 'created')).toBe(false);
     expect(memory.get(key)).toEqual(newer);
-    const made = [...api.created.values()][0]!.session_id as string;
-    await vi.waitFor(() => expect(deletes).toEqual([`/v1/upnext/sessions/${made}`]));
+    // The newer version may hold the Session this create made (a resumed claim replays the
+    // same one): a third review showed the delete made before could remove a Session in use.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(deletes).toEqual([]);
   });
 });

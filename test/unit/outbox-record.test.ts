@@ -113,3 +113,13 @@ describe('low-priority writes: what a second outside review found', () => {
     expect(change.dropped.map((o) => o.id)).toEqual(['s2', 's1']);
   });
 });
+
+it('the caller of the write replaced last is among the 20 kept in merged (a third review)', () => {
+  const r = emptyRecord();
+  for (let i = 0; i <= 21; i++) enqueue(r, op(`op${i}`), 10);
+  const [head] = r.ops;
+  expect(head!.id).toBe('op21');
+  expect(head!.merged).toHaveLength(20);
+  expect(head!.merged).toContain('op20');
+  expect(head!.merged).not.toContain('op0');
+});
